@@ -1,0 +1,46 @@
+# `make run` serves the site, `make test` proves it; both set up a fresh clone first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+FIXTURES := $(sort $(wildcard fixtures/*.json))
+
+.PHONY: run test setup data lint checks pytest clean
+
+run: $(VENV)/.runtime-installed data
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev-installed data lint checks pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+# Migrate and load the initial content; loading is idempotent, so this runs every time.
+data:
+	$(MANAGE) migrate --noinput
+	$(MANAGE) loaddata $(FIXTURES)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+checks:
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest:
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,51 @@
+"""Dates at their own precision: 2023年11月6日, 2023年9月, 2023年, 2023年5月至12月."""
+
+from django.db import models
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "日"
+    MONTH = "month", "月"
+    YEAR = "year", "年"
+
+
+def truncate(value, precision):
+    """The first day of the period a date stands for, so equal periods compare equal."""
+    if value is None or precision == DatePrecision.DAY:
+        return value
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    return value.replace(month=1, day=1)
+
+
+def chinese_date(value, precision, *, omit_year=False, omit_month=False):
+    parts = [] if omit_year else [f"{value.year}年"]
+    if precision in (DatePrecision.MONTH, DatePrecision.DAY) and not omit_month:
+        parts.append(f"{value.month}月")
+    if precision == DatePrecision.DAY:
+        parts.append(f"{value.day}日")
+    return "".join(parts)
+
+
+def iso_date(value, precision):
+    """The value of a <time datetime="…"> attribute at the given precision."""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+def chinese_range(start, end, precision):
+    """A date or range written as the article writes it: the end omits what it repeats."""
+    if end is None or end == start:
+        return chinese_date(start, precision)
+    same_year = start.year == end.year
+    same_month = same_year and start.month == end.month
+    end_text = chinese_date(
+        end,
+        precision,
+        omit_year=same_year,
+        omit_month=same_month and precision == DatePrecision.DAY,
+    )
+    return f"{chinese_date(start, precision)}至{end_text}"

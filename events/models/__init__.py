@@ -1,0 +1,40 @@
+"""The content model: provinces, events and their milestones and figures, awards, bases."""
+
+from .awards import Award, AwardKind, AwardRecipient
+from .base import PublicationStatus, Publishable, Timestamped
+from .chronicle import (
+    Category,
+    Event,
+    KeyFigure,
+    Magnitude,
+    Milestone,
+    Qualifier,
+    QualifierPosition,
+    SourceArticle,
+)
+from .places import Province, ProvinceKind
+from .training import HostType, Sector, TrainingBase, TrainingBaseBatch, TrainingBaseKind
+
+__all__ = [
+    "Award",
+    "AwardKind",
+    "AwardRecipient",
+    "Category",
+    "Event",
+    "HostType",
+    "KeyFigure",
+    "Magnitude",
+    "Milestone",
+    "Province",
+    "ProvinceKind",
+    "PublicationStatus",
+    "Publishable",
+    "Qualifier",
+    "QualifierPosition",
+    "Sector",
+    "SourceArticle",
+    "Timestamped",
+    "TrainingBase",
+    "TrainingBaseBatch",
+    "TrainingBaseKind",
+]

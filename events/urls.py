@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("events/", views.EventListView.as_view(), name="event_list"),
+    path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event_detail"),
+    path("milestones/", views.MilestoneListView.as_view(), name="milestone_list"),
+    path("milestones/<slug:slug>/", views.MilestoneDetailView.as_view(), name="milestone_detail"),
+    path("awards/", views.AwardListView.as_view(), name="award_list"),
+    path("awards/<slug:slug>/", views.AwardDetailView.as_view(), name="award_detail"),
+    path("bases/", views.TrainingBaseListView.as_view(), name="base_list"),
+    path("bases/<slug:slug>/", views.TrainingBaseDetailView.as_view(), name="base_detail"),
+    path("regions/<slug:slug>/", views.ProvinceDetailView.as_view(), name="province_detail"),
+]

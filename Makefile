@@ -7,12 +7,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FIXTURES := $(sort $(wildcard fixtures/*.json))
 
-.PHONY: run test setup data lint checks pytest clean
+.PHONY: run test serve data lint checks pytest clean
 
 run: $(VENV)/.runtime-installed data
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed data lint checks pytest
+
+# Production: gunicorn (gunicorn.conf.py) with settings from the environment; see the README.
+serve: $(VENV)/.runtime-installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput
+	$(BIN)/gunicorn skillsite.wsgi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

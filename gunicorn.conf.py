@@ -1,0 +1,17 @@
+"""gunicorn settings for production: `gunicorn skillsite.wsgi` reads this file from the project."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Pages are quick and mostly cached; threads absorb slow clients without more processes.
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Recycle workers now and then so a slow leak can never take a server down.
+max_requests = 2000
+max_requests_jitter = 200
+# The proxy in front is trusted for X-Forwarded-* headers only from these addresses.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"

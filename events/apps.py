@@ -1,7 +1,31 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "职业能力建设大事记"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .caching import invalidate_on_change
+
+        # Anything a public page can show: our content, redirects, the site's name.
+        watched = [
+            *self.get_models(),
+            apps.get_model("redirects", "Redirect"),
+            apps.get_model("sites", "Site"),
+        ]
+        for model in watched:
+            post_save.connect(
+                invalidate_on_change, sender=model, dispatch_uid=f"page-cache-save-{model._meta.label}"
+            )
+            post_delete.connect(
+                invalidate_on_change, sender=model, dispatch_uid=f"page-cache-delete-{model._meta.label}"
+            )
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    invalidate_on_change,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"page-cache-m2m-{field.remote_field.through._meta.label}",
+                )

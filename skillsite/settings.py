@@ -76,6 +76,9 @@ SITE_ID = 1
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so a cached page still answers If-None-Match with a 304.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "events.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +152,11 @@ def cache_from_url(url):
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+
+# Anonymous visitors get whole pages from the cache, stored for at most this long; any
+# content change or scheduled publication makes them stale at once (events/caching.py).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/healthz")
 
 # Sessions in the database, read through the cache: shared by every app server.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 FIXTURE_FILES = sorted(str(path) for path in (Path(__file__).parent.parent / "fixtures").glob("*.json"))
@@ -12,6 +13,22 @@ FIXTURE_FILES = sorted(str(path) for path in (Path(__file__).parent.parent / "fi
 def login_throttling_off(settings):
     """Tests log in many times; the throttling tests switch it back on for themselves."""
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """Pages render afresh in tests, so query counts measure the page; tests of the page
+    cache switch it on with the `page_cache` fixture."""
+    settings.PAGE_CACHE_SECONDS = 0
+    cache.clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield cache
+    cache.clear()
 
 
 @pytest.fixture

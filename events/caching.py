@@ -1,0 +1,113 @@
+"""Whole-page caching for anonymous visitors that never serves stale content.
+
+Every cached page is stored under the current *content version*, a token kept in the shared
+cache. Saving or deleting any content (or a redirect) replaces the token once the
+transaction commits, so every app server misses its old pages at once. Scheduled content
+needs no write to appear: the token records when the next scheduled item falls due, and the
+first request after that moment replaces it.
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, set_response_etag
+
+STATE_KEY = "content-state"
+PAGE_KEY_PREFIX = "page"
+CACHEABLE_METHODS = {"GET", "HEAD"}
+
+
+def _next_scheduled_time():
+    """When the earliest scheduled item falls due, as a timestamp, or None."""
+    from .models import Award, Event, TrainingBase
+
+    times = [
+        model.objects.scheduled().aggregate(first=Min("published_at"))["first"]
+        for model in (Event, Award, TrainingBase)
+    ]
+    times = [moment for moment in times if moment is not None]
+    return min(times).timestamp() if times else None
+
+
+def _new_state():
+    state = {"version": uuid.uuid4().hex, "next_change": _next_scheduled_time()}
+    # The state outlives any page stored under it; a lost state only costs a new token.
+    cache.set(STATE_KEY, state, timeout=None)
+    return state
+
+
+def content_state():
+    """The current content version and when it next changes by itself."""
+    state = cache.get(STATE_KEY)
+    if state is None or (state["next_change"] and timezone.now().timestamp() >= state["next_change"]):
+        state = _new_state()
+    return state
+
+
+def content_changed():
+    """Mark every cached page stale, once the current transaction (if any) commits.
+
+    Signals call this for ordinary saves; code that writes in bulk (bulk_create, update())
+    calls it itself.
+    """
+    transaction.on_commit(_new_state)
+
+
+def invalidate_on_change(sender, **kwargs):
+    content_changed()
+
+
+def page_cache_key(request, version):
+    path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"{PAGE_KEY_PREFIX}:{version}:{path}"
+
+
+class PublicPageCacheMiddleware:
+    """Cache successful public GETs for visitors without a session.
+
+    Staff (who carry a session cookie) always get fresh pages, including previews; the admin
+    and responses that set cookies or say private/no-store are never stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not self.is_cacheable_request(request):
+            return self.get_response(request)
+        state = content_state()
+        key = page_cache_key(request, state["version"])
+        response = cache.get(key)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if self.is_cacheable_response(response):
+            set_response_etag(response)
+            patch_cache_control(response, public=True, no_cache=True)
+            if state["next_change"]:
+                seconds = max(1, min(seconds, int(state["next_change"] - timezone.now().timestamp())))
+            cache.set(key, response, seconds)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def is_cacheable_request(request):
+        return (
+            request.method in CACHEABLE_METHODS
+            and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        )
+
+    @staticmethod
+    def is_cacheable_response(response):
+        if response.status_code != 200 or response.cookies or response.streaming:
+            return False
+        cache_control = response.get("Cache-Control", "")
+        return not any(word in cache_control for word in ("private", "no-store"))

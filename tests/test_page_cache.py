@@ -1,0 +1,155 @@
+"""Anonymous visitors get cached pages that are never stale; re-visits cost a 304."""
+
+import datetime
+import os
+import uuid
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.utils import timezone
+
+from events.caching import content_changed
+from events.models import Event, PublicationStatus
+
+from .factories import make_event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published_event(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return make_event(title="世界技能博物馆开馆")
+
+
+def test_a_second_visit_is_served_from_the_cache_without_queries(
+    client, page_cache, published_event, django_assert_num_queries
+):
+    first = client.get("/")
+    assert first["X-Page-Cache"] == "miss"
+
+    with django_assert_num_queries(0):
+        second = client.get("/")
+
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_saving_content_replaces_the_cached_page_at_once(
+    client, page_cache, published_event, django_capture_on_commit_callbacks
+):
+    assert "世界技能博物馆开馆" in client.get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published_event.title = "世界技能博物馆在上海开馆"
+        published_event.save()
+
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "世界技能博物馆在上海开馆" in response.content.decode()
+
+
+def test_unpublishing_and_deleting_hide_the_event_at_once(
+    client, page_cache, published_event, django_capture_on_commit_callbacks
+):
+    client.get("/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published_event.status = PublicationStatus.DRAFT
+        published_event.save()
+    assert "世界技能博物馆开馆" not in client.get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published_event.delete()
+    assert client.get(published_event.get_absolute_url()).status_code == 404
+
+
+def test_a_scheduled_event_appears_when_its_time_comes_without_any_write(
+    client, page_cache, published_event, django_capture_on_commit_callbacks, monkeypatch
+):
+    publish_at = timezone.now() + datetime.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_event(title="定时发布的大事", published_at=publish_at)
+    assert "定时发布的大事" not in client.get("/").content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    later = publish_at + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "定时发布的大事" in response.content.decode()
+
+
+def test_a_revisit_with_the_etag_costs_a_304(client, page_cache, published_event):
+    etag = client.get("/")["ETag"]
+
+    response = client.get("/", headers={"If-None-Match": etag})
+
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_pages_tell_browsers_to_revalidate(client, page_cache, published_event):
+    response = client.get("/")
+
+    assert "no-cache" in response["Cache-Control"] and "public" in response["Cache-Control"]
+
+
+def test_visitors_with_a_session_and_the_admin_are_never_cached(
+    client, page_cache, published_event, admin_user
+):
+    client.force_login(admin_user)
+
+    assert "X-Page-Cache" not in client.get("/")
+    assert "X-Page-Cache" not in client.get("/admin/")
+
+
+def test_bulk_writes_declare_their_change(
+    client, page_cache, published_event, django_capture_on_commit_callbacks
+):
+    client.get("/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Event.objects.filter(pk=published_event.pk).update(title="批量修改后的标题")
+        content_changed()
+
+    assert "批量修改后的标题" in client.get("/").content.decode()
+
+
+@pytest.fixture
+def redis_page_cache(settings):
+    """The production cache: Redis on 127.0.0.1:6379 (required in CI, skipped elsewhere)."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.ConnectionError:
+        if os.environ.get("REQUIRE_REDIS"):
+            raise
+        pytest.skip(f"Redis is not reachable at {url}")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"skillsite-test-{uuid.uuid4().hex}",
+        }
+    }
+    settings.PAGE_CACHE_SECONDS = 600
+    yield cache
+    cache.clear()
+
+
+def test_invalidation_works_through_redis(client, redis_page_cache, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = make_event(title="缓存在 Redis 中的大事")
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "Redis 中已更新的大事"
+        event.save()
+
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Redis 中已更新的大事" in response.content.decode()

@@ -1,6 +1,7 @@
 """Staff accounts for admin tests: an editor and a publisher in the groups the migration makes."""
 
 import datetime
+from html.parser import HTMLParser
 
 from django.contrib.auth.models import Group, User
 
@@ -19,8 +20,10 @@ def make_staff(group_name, username=None):
 
 
 def staff_client(client, group_name):
-    client.force_login(make_staff(group_name))
-    return client
+    """Log `client` in as a new member of the group; returns the user."""
+    user = make_staff(group_name)
+    client.force_login(user)
+    return user
 
 
 def make_rich_event(milestones=2, figures=2, **overrides):
@@ -58,3 +61,66 @@ def populate(count):
         base.sectors.add(sector)
         base.batch.sectors.add(sector)
     return TrainingBase.objects.count()
+
+
+def form_post_data(response):
+    """What a browser would post back from the admin form in `response`, unchanged.
+
+    Read from the rendered HTML, as a browser reads it: fields in the formats they are
+    shown in, hidden initial values, inline management forms; not the empty template rows.
+    """
+    parser = _FormParser()
+    parser.feed(response.content.decode())
+    data = {}
+    for name, value in parser.fields:
+        if "__prefix__" in name:
+            continue
+        if name in data:
+            existing = data[name]
+            data[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
+        else:
+            data[name] = value
+    return data
+
+
+class _FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.fields = []
+        self._select = self._textarea = None
+        self._text = []
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id", "").endswith("_form"):
+            self._in_form = True
+        if not self._in_form:
+            return
+        if tag == "input" and "name" in attrs:
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields.append((attrs["name"], attrs.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select":
+            self._select = attrs.get("name")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields.append((self._select, attrs.get("value", "")))
+        elif tag == "textarea":
+            self._textarea, self._text = attrs.get("name"), []
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            text = "".join(self._text)
+            self.fields.append((self._textarea, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)

@@ -35,14 +35,18 @@ def truncate_slug(slug, max_length):
     return cut.strip("-")
 
 
-def unique_slug(model, base, *, max_length=None, exclude_pk=None):
-    """`base`, or `base-2`, `base-3` … — the first that no other row of `model` uses."""
+def unique_slug(model, base, *, max_length=None, exclude_pk=None, also_taken=()):
+    """`base`, or `base-2`, `base-3` … — the first that no other row of `model` uses.
+
+    `also_taken` holds slugs about to be used, such as those proposed for other new rows
+    of the same form.
+    """
     max_length = max_length or model._meta.get_field("slug").max_length
     base = truncate_slug(base, max_length - SUFFIX_ROOM) or model._meta.model_name
     taken = model._default_manager.filter(slug__startswith=base)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    taken = set(taken.values_list("slug", flat=True))
+    taken = set(taken.values_list("slug", flat=True)) | set(also_taken)
     candidate, number = base, 1
     while candidate in taken:
         number += 1
@@ -79,9 +83,10 @@ def proposed_slug_base(instance):
     return slugify("-".join(part for part in parts if part))
 
 
-def propose_slug(instance):
+def propose_slug(instance, also_taken=()):
     """A unique slug for an object that has none yet."""
-    return unique_slug(type(instance), proposed_slug_base(instance), exclude_pk=instance.pk)
+    base = proposed_slug_base(instance)
+    return unique_slug(type(instance), base, exclude_pk=instance.pk, also_taken=also_taken)
 
 
 def record_slug_change(old_path, new_path):

@@ -44,7 +44,8 @@ class SlugProposalForm(forms.ModelForm):
     alternative, rather than the generic "already exists".
     """
 
-    slug_source_fields = ()
+    # Slugs already proposed to other rows of the same inline formset, which shares this set.
+    proposed_slugs = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +74,9 @@ class SlugProposalForm(forms.ModelForm):
             # Propose from what the form now holds, on a copy: the instance itself is only
             # filled in after clean(), by the model's own validation.
             draft = construct_instance(self, copy.copy(self.instance))
-            cleaned_data["slug"] = propose_slug(draft)
+            proposed = self.proposed_slugs if self.proposed_slugs is not None else set()
+            cleaned_data["slug"] = propose_slug(draft, also_taken=proposed)
+            proposed.add(cleaned_data["slug"])
         return cleaned_data
 
 

@@ -222,10 +222,12 @@ class ImageAdminMixin:
 
 
 class SharedChoicesFormSet(BaseInlineFormSet):
-    """An inline formset that reads the choices of its related fields once, not per row.
+    """An inline formset whose rows share what they would otherwise each work out alone.
 
-    Each row's form would otherwise run its own query for every select (provinces for each
-    recipient, each milestone), so an event with thirty milestones would cost thirty more.
+    The choices of related fields are read once, not per row: each row's form would
+    otherwise query for every select (provinces for each recipient, each milestone), so an
+    event with thirty milestones would cost thirty more. And slugs proposed for new rows
+    are kept apart from each other, not only from the rows already saved.
     """
 
     shared_choice_fields = ()
@@ -233,9 +235,12 @@ class SharedChoicesFormSet(BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._shared_choices = {}
+        self._proposed_slugs = set()
 
     def _construct_form(self, i, **kwargs):
-        return self._share_choices(super()._construct_form(i, **kwargs))
+        form = super()._construct_form(i, **kwargs)
+        form.proposed_slugs = self._proposed_slugs
+        return self._share_choices(form)
 
     @property
     def empty_form(self):

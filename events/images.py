@@ -25,8 +25,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = getattr(settings, "IMAGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-MAX_PIXELS = getattr(settings, "IMAGE_UPLOAD_MAX_PIXELS", 40_000_000)
+# Limits, overridable in settings as IMAGE_UPLOAD_MAX_BYTES and IMAGE_UPLOAD_MAX_PIXELS.
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 40_000_000
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 
 # Named sizes by width in pixels; the height follows the image's proportions.
@@ -35,15 +36,30 @@ RENDITION_QUALITY = 82
 RENDITION_FOLDER = "renditions"
 
 
-def validate_image_file(upload, *, max_bytes=None, max_pixels=None):
+def max_upload_bytes():
+    return getattr(settings, "IMAGE_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def max_pixels():
+    return getattr(settings, "IMAGE_UPLOAD_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+
+
+def limits_text():
+    """The accepted formats and limits, as the upload field's help text says them."""
+    return (
+        f"{'、'.join(ACCEPTED_FORMATS.values())} 格式，文件不超过 {filesizeformat(max_upload_bytes())}，"
+        f"不超过 {max_pixels() // 10_000} 万像素。"
+    )
+
+
+def validate_image_file(upload):
     """Refuse anything that is not an image a browser can show, within the limits.
 
     Checks the size first, then the pixel count from the header (before decoding, so a
     decompression bomb is never expanded), then verifies the file's structure and decodes
     it in full, since verify() alone does not read the pixel data.
     """
-    max_bytes = max_bytes or MAX_UPLOAD_BYTES
-    max_pixels = max_pixels or MAX_PIXELS
+    max_bytes, pixel_limit = max_upload_bytes(), max_pixels()
     if upload.size is not None and upload.size > max_bytes:
         raise ValidationError(
             "图片文件太大（%(size)s），不能超过 %(limit)s。",
@@ -63,14 +79,14 @@ def validate_image_file(upload, *, max_bytes=None, max_pixels=None):
                 image_format, (width, height) = image.format, image.size
                 if image_format not in ACCEPTED_FORMATS:
                     raise invalid
-                if width * height > max_pixels:
-                    raise _too_many_pixels(width, height, max_pixels)
+                if width * height > pixel_limit:
+                    raise _too_many_pixels(width, height, pixel_limit)
                 image.verify()
             upload.seek(0)
             with Image.open(upload) as image:
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise _too_many_pixels(None, None, max_pixels) from error
+        raise _too_many_pixels(None, None, pixel_limit) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
         raise invalid from error
     finally:

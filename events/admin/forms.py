@@ -4,9 +4,10 @@ import copy
 
 from django import forms
 from django.forms.models import construct_instance
+from django.utils.functional import lazy
 from PIL import Image
 
-from events.images import ACCEPTED_FORMATS, MAX_PIXELS, MAX_UPLOAD_BYTES, validate_image_file
+from events.images import limits_text, validate_image_file
 from events.models import HostType, TrainingBaseBatch
 from events.slugs import pinyin_slug, propose_slug, unique_slug
 
@@ -31,10 +32,11 @@ class CheckedImageField(forms.ImageField):
         return upload
 
 
-IMAGE_HELP = (
-    f"{'、'.join(ACCEPTED_FORMATS.values())} 格式，文件不超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，"
-    f"不超过 {MAX_PIXELS // 10_000} 万像素。列表页和详情页使用自动生成的缩小版本。"
-)
+def image_help():
+    return limits_text() + "列表页和详情页使用自动生成的缩小版本。"
+
+
+IMAGE_HELP = lazy(image_help, str)()
 
 
 class SlugProposalForm(forms.ModelForm):

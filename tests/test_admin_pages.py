@@ -61,7 +61,11 @@ def log_some_changes(user, count):
         LogEntry.objects.log_actions(user.pk, [event], 2, change_message="测试改动", single_object=True)
 
 
-@pytest.mark.parametrize(("model", "search", "filters"), LIST_PAGES, ids=lambda value: str(value))
+@pytest.mark.parametrize(
+    ("model", "search", "filters"),
+    LIST_PAGES,
+    ids=[f"{model.__name__}-{'-'.join(filters) or 'all'}" for model, _, filters in LIST_PAGES],
+)
 def test_list_search_and_filter_pages_answer_in_constant_queries(
     admin_client, admin_user, seed_content, django_assert_num_queries, model, search, filters
 ):

@@ -56,7 +56,7 @@ PUBLISHER_PERMISSIONS = [
 def ensure_permissions(apps):
     for label in ("events", "redirects", "admin"):
         app_config = apps.get_app_config(label)
-        # Historical app configs have no models module, which the helpers take as "skip".
+        # Historical app configs have no models module, which both functions take as "skip".
         app_config.models_module = True
         create_contenttypes(app_config, apps=apps, verbosity=0)
         create_permissions(app_config, apps=apps, verbosity=0)

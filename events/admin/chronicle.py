@@ -1,0 +1,232 @@
+"""Events with their milestones and key figures; categories and source articles."""
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Prefetch
+
+from events.models import Category, Event, KeyFigure, Milestone, Province, SourceArticle
+
+from .filters import EventYearFilter
+from .forms import KeyFigureForm, SlugProposalForm
+from .mixins import (
+    ImageAdminMixin,
+    PublishableAdminMixin,
+    SlugAdminMixin,
+    TimestampedAdminMixin,
+    count_of,
+    shared_choices_formset,
+)
+
+PROVINCE_NAMES = Prefetch("regions", queryset=Province.objects.only("id", "short_name"))
+
+
+@admin.register(Category)
+class CategoryAdmin(SlugAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "sort_order", "event_count"]
+    list_editable = ["sort_order"]
+    search_fields = ["name", "slug", "description"]
+    ordering = ["sort_order", "name"]
+
+    def view_on_site(self, obj):
+        return None  # categories are filters on the event list, not pages of their own
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_events=count_of(Event, "category"))
+
+    @admin.display(description="大事数", ordering="n_events")
+    def event_count(self, obj):
+        return obj.n_events
+
+
+@admin.register(SourceArticle)
+class SourceArticleAdmin(SlugAdminMixin, TimestampedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "year", "publisher", "event_count", "updated_at"]
+    list_filter = ["year", "publisher"]
+    search_fields = ["title", "subtitle", "publisher", "introduction"]
+    ordering = ["-year", "title"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def view_on_site(self, obj):
+        return obj.url or None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_events=count_of(Event, "source"))
+
+    @admin.display(description="大事数", ordering="n_events")
+    def event_count(self, obj):
+        return obj.n_events
+
+
+class MilestoneInline(admin.StackedInline):
+    model = Milestone
+    form = SlugProposalForm
+    formset = shared_choices_formset("regions")
+    extra = 0
+    show_change_link = True
+    fields = [
+        ("title", "slug"),
+        ("date", "precision", "end_date"),
+        ("regions", "venue"),
+        "description",
+    ]
+    filter_horizontal = ["regions"]
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(PROVINCE_NAMES)
+
+
+class KeyFigureInline(admin.TabularInline):
+    model = KeyFigure
+    form = KeyFigureForm
+    extra = 0
+    fields = [
+        "label",
+        "value",
+        "magnitude",
+        "unit",
+        "qualifier",
+        "qualifier_position",
+        "note",
+        "as_of",
+        "is_headline",
+        "sort_order",
+        "key",
+    ]
+
+
+@admin.register(Event)
+class EventAdmin(ImageAdminMixin, PublishableAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "category",
+        "region_names",
+        "publication_state",
+        "published_at",
+        "milestone_count",
+        "figure_count",
+        "has_image",
+        "updated_at",
+        "site_link",
+    ]
+    list_display_links = ["__str__"]
+    list_filter = ["year", "category", "regions"]
+    list_select_related = ["category"]
+    search_fields = ["title", "short_title", "summary", "body", "slug"]
+    date_hierarchy = "published_at"
+    ordering = ["-year", "rank"]
+    autocomplete_fields = ["category", "source", "regions"]
+    inlines = [MilestoneInline, KeyFigureInline]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": [("year", "rank"), "title", ("short_title", "slug"), "category", "regions"]}),
+        ("内容", {"fields": ["summary", "body", "source"]}),
+        ("图片", {"fields": ["image", "image_alt", "image_preview"]}),
+        ("发布", {"fields": [("status", "published_at")]}),
+        ("记录", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_milestones=count_of(Milestone, "event"), n_figures=count_of(KeyFigure, "event"))
+            .prefetch_related(PROVINCE_NAMES)
+        )
+
+    @admin.display(description="涉及地区")
+    def region_names(self, obj):
+        return "、".join(province.short_name for province in obj.regions.all()) or "全国"
+
+    @admin.display(description="节点数", ordering="n_milestones")
+    def milestone_count(self, obj):
+        return obj.n_milestones
+
+    @admin.display(description="数字数", ordering="n_figures")
+    def figure_count(self, obj):
+        return obj.n_figures
+
+    def save_formset(self, request, form, formset, change):
+        # A public event's milestones are public too: keep their old addresses alive.
+        renamed = []
+        if formset.model is Milestone and self.was_public(form.instance, form):
+            renamed = [
+                (inline_form.instance, inline_form.initial["slug"])
+                for inline_form in formset.initial_forms
+                if "slug" in inline_form.changed_data and inline_form not in formset.deleted_forms
+            ]
+        super().save_formset(request, form, formset, change)
+        for milestone, old_slug in renamed:
+            self.keep_old_address(request, milestone, old_slug)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SlugAdminMixin, TimestampedAdminMixin, admin.ModelAdmin):
+    list_display = ["date_text", "title", "event", "precision", "venue", "region_names", "updated_at"]
+    list_display_links = ["date_text", "title"]
+    list_filter = [EventYearFilter, "precision", "event__category", "regions"]
+    list_select_related = ["event"]
+    search_fields = ["title", "description", "venue", "slug", "event__short_title", "event__title"]
+    date_hierarchy = "date"
+    ordering = ["-date", "id"]
+    autocomplete_fields = ["event", "regions"]
+    fieldsets = [
+        (None, {"fields": ["event", ("title", "slug")]}),
+        ("时间与地点", {"fields": [("date", "precision", "end_date"), "regions", "venue"]}),
+        ("内容", {"fields": ["description"]}),
+        ("记录", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(PROVINCE_NAMES)
+
+    def was_public(self, obj, form):
+        # A milestone is public exactly when its event is.
+        return obj.event.status == "published"
+
+    @admin.display(description="日期", ordering="date")
+    def date_text(self, obj):
+        return obj.date_text
+
+    @admin.display(description="地区")
+    def region_names(self, obj):
+        return "、".join(province.short_name for province in obj.regions.all())
+
+
+@admin.register(KeyFigure)
+class KeyFigureAdmin(admin.ModelAdmin):
+    form = KeyFigureForm
+    list_display = ["label", "figure_text", "event", "as_of", "is_headline", "sort_order"]
+    list_filter = [EventYearFilter, "is_headline", "qualifier", "magnitude", "unit"]
+    list_select_related = ["event"]
+    list_editable = ["is_headline", "sort_order"]
+    search_fields = ["label", "key", "unit", "note", "event__short_title"]
+    ordering = ["event__year", "event__rank", "sort_order"]
+    autocomplete_fields = ["event"]
+    fieldsets = [
+        (None, {"fields": ["event", ("label", "key")]}),
+        (
+            "数字",
+            {
+                "fields": [
+                    ("value", "magnitude", "unit"),
+                    ("qualifier", "qualifier_position"),
+                    "note",
+                    "as_of",
+                ],
+                "description": (
+                    "按原文记录：“近12万人次”填 数值 12、数量级 万、单位 人次、限定词 近（数字之前）。"
+                ),
+            },
+        ),
+        ("展示", {"fields": [("is_headline", "sort_order")]}),
+    ]
+
+    def view_on_site(self, obj):
+        return obj.event.get_absolute_url()
+
+    @admin.display(description="原文写法")
+    def figure_text(self, obj):
+        return f"{obj.text}{obj.note}"

@@ -1,0 +1,129 @@
+"""Admin forms: slugs proposed from pinyin, images proven before they are kept."""
+
+import copy
+
+from django import forms
+from django.forms.models import construct_instance
+from django.utils.functional import lazy
+from PIL import Image
+
+from events.images import limits_text, validate_image_file
+from events.models import HostType, TrainingBaseBatch
+from events.slugs import pinyin_slug, propose_slug, unique_slug
+
+SLUG_HELP = "只用小写字母、数字和连字符。留空则按标题的拼音自动生成；公开后修改，旧网址会自动跳转到新网址。"
+
+
+class CheckedImageField(forms.ImageField):
+    """An image upload refused unless it is a real image within the size and pixel limits.
+
+    Runs our checks in place of the stock ones, so a file that is too large is refused
+    before it is decoded, and every refusal names its reason in Chinese.
+    """
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        validate_image_file(upload)
+        with Image.open(upload) as image:
+            upload.content_type = Image.MIME.get(image.format)
+        upload.seek(0)
+        return upload
+
+
+def image_help():
+    return limits_text() + "列表页和详情页使用自动生成的缩小版本。"
+
+
+IMAGE_HELP = lazy(image_help, str)()
+
+
+class SlugProposalForm(forms.ModelForm):
+    """A slug that may be left empty: it is then proposed from the title's pinyin.
+
+    A slug typed by hand that another object already uses is refused with a free
+    alternative, rather than the generic "already exists".
+    """
+
+    # Slugs already proposed to other rows of the same inline formset, which shares this set.
+    proposed_slugs = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = SLUG_HELP
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug", "")
+        if not slug:
+            return slug
+        model = self._meta.model
+        clash = model._default_manager.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if clash is not None:
+            free = unique_slug(model, slug, exclude_pk=self.instance.pk)
+            raise forms.ValidationError(
+                "网址名“%(slug)s”已被“%(other)s”使用，可改用“%(free)s”。",
+                code="slug_taken",
+                params={"slug": slug, "other": clash, "free": free},
+            )
+        return slug
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "slug" in self.fields and not cleaned_data.get("slug") and "slug" not in self.errors:
+            # Propose from what the form now holds, on a copy: the instance itself is only
+            # filled in after clean(), by the model's own validation.
+            draft = construct_instance(self, copy.copy(self.instance))
+            proposed = self.proposed_slugs if self.proposed_slugs is not None else set()
+            cleaned_data["slug"] = propose_slug(draft, also_taken=proposed)
+            proposed.add(cleaned_data["slug"])
+        return cleaned_data
+
+
+class KeyFigureForm(forms.ModelForm):
+    """A key figure whose identifier may be left empty: it is made from the label's pinyin."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "key" in self.fields:
+            self.fields["key"].required = False
+            self.fields["key"].help_text = "在本大事内唯一的英文标识；留空则按说明的拼音生成。"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "key" in self.fields and not cleaned_data.get("key") and cleaned_data.get("label"):
+            cleaned_data["key"] = pinyin_slug(cleaned_data["label"], max_length=60)
+        return cleaned_data
+
+
+class TrainingBaseBatchForm(SlugProposalForm):
+    """The main host types as checkboxes rather than a JSON list typed by hand."""
+
+    main_host_types = forms.TypedMultipleChoiceField(
+        label="主要依托类型",
+        choices=HostType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="多数项目依托的单位类型。",
+    )
+
+    class Meta:
+        model = TrainingBaseBatch
+        fields = [
+            "kind",
+            "year",
+            "label",
+            "name",
+            "slug",
+            "announced_total",
+            "announcement",
+            "event",
+            "coverage_province_count",
+            "coverage_includes_corps",
+            "sectors",
+            "main_host_types",
+            "main_host_share",
+            "main_host_share_qualifier",
+        ]

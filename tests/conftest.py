@@ -10,6 +10,12 @@ FIXTURE_FILES = sorted(str(path) for path in (Path(__file__).parent.parent / "fi
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Staff accounts are made in many tests; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def login_throttling_off(settings):
     """Tests log in many times; the throttling tests switch it back on for themselves."""
     settings.AXES_ENABLED = False

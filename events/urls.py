@@ -1,8 +1,16 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .feeds import EventFeed
+from .sitemaps import sitemaps_for
 
 app_name = "events"
+
+
+def sitemap_view(request):
+    return sitemap(request, sitemaps=sitemaps_for(request))
+
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -15,4 +23,9 @@ urlpatterns = [
     path("bases/", views.TrainingBaseListView.as_view(), name="base_list"),
     path("bases/<slug:slug>/", views.TrainingBaseDetailView.as_view(), name="base_detail"),
     path("regions/<slug:slug>/", views.ProvinceDetailView.as_view(), name="province_detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/events/", EventFeed(), name="event_feed"),
+    path("sitemap.xml", sitemap_view, name="sitemap"),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path("healthz", views.HealthView.as_view(), name="healthz"),
 ]

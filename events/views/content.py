@@ -28,7 +28,7 @@ TIMELINE_ORDER = ("date", "-precision", "end_date", "id")
 
 
 def public_milestones():
-    return Milestone.objects.published().select_related("event").prefetch_related("regions")
+    return Milestone.objects.published().select_related("event")
 
 
 def public_bases():

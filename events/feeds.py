@@ -1,7 +1,9 @@
 """The Atom feed of published events, newest first."""
 
+import copy
+
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Event
@@ -13,8 +15,20 @@ class EventFeed(Feed):
     feed_type = Atom1Feed
     title = "职业能力建设大事记：大事"
     subtitle = "职业能力建设领域的年度大事，按发布时间排列。"
-    link = reverse_lazy("events:event_list")
     language = "zh-hans"
+
+    def __call__(self, request, *args, **kwargs):
+        # Links are absolute on the host the feed was requested from; a copy per request
+        # keeps the shared instance free of request state.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def link(self):
+        return self.request.build_absolute_uri(reverse("events:event_list"))
+
+    def item_link(self, item):
+        return self.request.build_absolute_uri(item.get_absolute_url())
 
     def items(self):
         return (

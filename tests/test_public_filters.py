@@ -96,7 +96,9 @@ def test_nonsense_filter_values_are_form_errors_with_no_rows(client, seed_conten
     assert "<script>" not in html
 
 
-@pytest.mark.parametrize("url", ["/events/?page=999999", "/events/?page=abc", "/milestones/?page=-1", "/bases/?page=2"])
+@pytest.mark.parametrize(
+    "url", ["/events/?page=999999", "/events/?page=abc", "/milestones/?page=-1", "/bases/?page=2"]
+)
 def test_pages_past_the_end_are_404_in_the_site_design(client, seed_content, url):
     response = client.get(url)
 
@@ -179,6 +181,6 @@ def test_base_chart_follows_the_filters(client, seed_content):
 
 
 def test_the_year_filter_narrows_the_announced_totals(client, seed_content):
-    assert "<td class=\"number\">115</td>" in text_of(client.get("/bases/?year=2023"))
+    assert '<td class="number">115</td>' in text_of(client.get("/bases/?year=2023"))
     html = text_of(client.get("/bases/?year=2023&kind=national-skill-master-studio"))
-    assert "<td class=\"number\">115</td>" in html  # totals are per year, whichever kind is shown
+    assert '<td class="number">115</td>' in html  # totals are per year, whichever kind is shown

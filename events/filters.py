@@ -26,6 +26,14 @@ def year_choices(years):
     return [(year, f"{year}年") for year in sorted({year for year in years if year}, reverse=True)]
 
 
+class PublicFilterForm(forms.Form):
+    """Labels stand above their fields, so they need no colon after them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class SearchFilter(django_filters.CharFilter):
     """The `q` box of a list, matching as the site search does."""
 
@@ -81,6 +89,7 @@ class EventFilter(PublicFilterSet):
 
     class Meta:
         model = Event
+        form = PublicFilterForm
         fields = ["year", "category", "region", "q"]
 
     def available_years(self):
@@ -90,7 +99,7 @@ class EventFilter(PublicFilterSet):
         return queryset.for_year(int(value))
 
 
-class MilestoneFilterForm(forms.Form):
+class MilestoneFilterForm(PublicFilterForm):
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("month") and not cleaned_data.get("year"):
@@ -142,6 +151,7 @@ class AwardFilter(PublicFilterSet):
 
     class Meta:
         model = Award
+        form = PublicFilterForm
         fields = ["year", "q"]
 
     def available_years(self):
@@ -182,6 +192,7 @@ class TrainingBaseFilter(PublicFilterSet):
 
     class Meta:
         model = TrainingBase
+        form = PublicFilterForm
         fields = ["kind", "region", "host", "sector", "year", "q"]
 
     def available_years(self):

@@ -60,6 +60,10 @@ class HomeView(PageMixin, TemplateView):
 
 
 class SearchForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     q = forms.CharField(
         label="关键词",
         max_length=search.MAX_QUERY_LENGTH,

@@ -34,6 +34,7 @@ class EventFeed(Feed):
         return (
             Event.objects.published()
             .select_related("category")
+            .defer("body")
             .order_by("-published_at", "-year", "rank")[:FEED_LENGTH]
         )
 

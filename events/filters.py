@@ -128,6 +128,31 @@ class MilestoneFilter(PublicFilterSet):
         form = MilestoneFilterForm
         fields = ["year", "month", "region", "event", "q"]
 
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            super().form.fields["event"].widget.choices = self.event_choices()
+        return self._form
+
+    def event_choices(self):
+        """The events offered in the form: those of the chosen (or latest) year, and the chosen one.
+
+        Any published event is still accepted, but listing every event of every year would
+        make the form as long as the archive.
+        """
+        years = [year for year, _label in self.filters["year"].extra["choices"]]
+        year = self.data.get("year", "")
+        year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
+        events = Event.objects.published().filter(year=year)
+        if self.data.get("event"):
+            events = events | Event.objects.published().filter(slug=self.data["event"])
+        choices = [("", "全部大事")]
+        choices += [
+            (event.slug, f"{event.year}年{event.rank_label}、{event.short_title}")
+            for event in events.order_by("-year", "rank").only("year", "rank", "slug", "short_title")
+        ]
+        return choices
+
     def available_years(self):
         return (
             Milestone.objects.published()

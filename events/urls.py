@@ -1,15 +1,10 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
 from .feeds import EventFeed
-from .sitemaps import sitemaps_for
+from .sitemaps import sitemap_index, sitemap_section
 
 app_name = "events"
-
-
-def sitemap_view(request):
-    return sitemap(request, sitemaps=sitemaps_for(request))
 
 
 urlpatterns = [
@@ -25,7 +20,8 @@ urlpatterns = [
     path("regions/<slug:slug>/", views.ProvinceDetailView.as_view(), name="province_detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feeds/events/", EventFeed(), name="event_feed"),
-    path("sitemap.xml", sitemap_view, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("healthz", views.HealthView.as_view(), name="healthz"),
 ]

@@ -184,3 +184,20 @@ def test_the_year_filter_narrows_the_announced_totals(client, seed_content):
     assert '<td class="number">115</td>' in text_of(client.get("/bases/?year=2023"))
     html = text_of(client.get("/bases/?year=2023&kind=national-skill-master-studio"))
     assert '<td class="number">115</td>' in html  # totals are per year, whichever kind is shown
+
+
+@pytest.mark.django_db
+def test_timeline_offers_the_events_of_the_chosen_year_but_accepts_any(client):
+    old = make_event(year=2019, rank=1, short_title="旧事")
+    new = make_event(year=2023, rank=1, short_title="新事")
+    make_milestone(event=old, date=datetime.date(2019, 3, 1))
+    make_milestone(event=new, date=datetime.date(2023, 3, 1))
+
+    latest = text_of(client.get("/milestones/"))
+    # The latest year's events by default.
+    assert f'<option value="{new.slug}">' in latest and f'<option value="{old.slug}">' not in latest
+    assert f'<option value="{old.slug}">' in text_of(client.get("/milestones/?year=2019"))
+
+    chosen = client.get(f"/milestones/?event={old.slug}")
+    assert not chosen.context["filter"].form.errors
+    assert f'<option value="{old.slug}" selected>2019年一、旧事</option>' in text_of(chosen)

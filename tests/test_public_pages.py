@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
-from events.models import PublicationStatus
+from events.models import Province, PublicationStatus
 
 from .factories import make_award, make_event, make_milestone, make_training_base
 
@@ -301,3 +301,29 @@ def test_non_staff_users_with_permission_get_404_for_drafts(client):
     client.force_login(user)
 
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_home_shows_ten_events_and_links_to_the_rest_of_a_larger_year(client):
+    for rank in range(1, 13):
+        make_event(year=2024, rank=rank, title=f"二〇二四年第{rank}件")
+
+    html = text_of(client.get("/"))
+
+    assert "二〇二四年第10件" in html
+    assert "二〇二四年第11件" not in html
+    assert '<a href="/events/?year=2024">查看2024年全部大事</a>' in html
+
+
+@pytest.mark.django_db
+def test_province_page_lists_twenty_of_each_and_links_to_the_rest(client):
+    province = Province.objects.create(
+        code="990000", name="测试省", short_name="测试", slug="test", kind="province"
+    )
+    for rank in range(1, 23):
+        make_event(rank=rank).regions.add(province)
+
+    html = text_of(client.get("/regions/test/"))
+
+    assert html.count('href="/events/test-event-') == 20
+    assert '<a href="/events/?region=test">查看涉及测试的全部大事</a>' in html

@@ -9,6 +9,7 @@ import html5lib
 from django.contrib.staticfiles import finders
 from django.db import DatabaseError
 
+from events import sitemaps
 from events.views import site as site_views
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -144,11 +145,36 @@ def test_feed_lists_published_events_as_atom(client, seed_content):
     assert "http://testserver/events/2023-world-skills-museum/" in links
 
 
-def test_sitemap_lists_every_public_page_and_each_resolves(client, seed_content):
+def locations_in(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    return [loc.text for loc in ElementTree.fromstring(response.content).iter(f"{SITEMAP}loc")]
+
+
+def test_sitemap_index_names_a_sitemap_per_section(client, seed_content):
     response = client.get("/sitemap.xml")
 
-    assert response.status_code == 200
-    locations = [loc.text for loc in ElementTree.fromstring(response.content).iter(f"{SITEMAP}loc")]
+    assert ElementTree.fromstring(response.content).tag == f"{SITEMAP}sitemapindex"
+    assert locations_in(response) == [
+        f"http://testserver/sitemap-{section}.xml"
+        for section in ("pages", "events", "milestones", "awards", "bases", "regions")
+    ]
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_sitemap_pages_split_a_large_section(client, seed_content, monkeypatch):
+    monkeypatch.setattr(sitemaps.RequestHostSitemap, "limit", 4)
+
+    index = locations_in(client.get("/sitemap.xml"))
+
+    assert "http://testserver/sitemap-events.xml?p=3" in index  # ten events, four a page
+    assert len(locations_in(client.get("/sitemap-events.xml?p=3"))) == 2
+
+
+def test_sitemap_lists_every_public_page_and_each_resolves(client, seed_content):
+    locations = []
+    for section in locations_in(client.get("/sitemap.xml")):
+        locations += locations_in(client.get(urlsplit(section).path))
     assert "http://testserver/" in locations
     assert "http://testserver/events/2023-second-national-skills-competition/" in locations
     assert "http://testserver/milestones/2023-11-06-world-skills-museum-opens/" in locations

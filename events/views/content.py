@@ -23,6 +23,9 @@ from ..models import (
 )
 from .mixins import PageMixin, PublicDetailMixin, PublicListView
 
+# How many rows of each kind a province page shows before linking to the filtered list.
+PROVINCE_ROWS = 20
+
 # Milestones known only to their year open the year's timeline, before its January.
 TIMELINE_ORDER = ("date", "-precision", "end_date", "id")
 
@@ -43,7 +46,7 @@ class EventListView(PublicListView):
     page_description = "历年职业能力建设领域大事，可按年份、类别、地区和关键词筛选。"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("category").prefetch_related("regions")
+        return super().get_queryset().select_related("category").prefetch_related("regions").defer("body")
 
 
 class EventDetailView(PublicDetailMixin, DetailView):
@@ -360,19 +363,23 @@ class ProvinceDetailView(PageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         province = self.object
-        context["events"] = list(
-            Event.objects.published().filter(regions=province).select_related("category")
+        now = timezone.now()
+        context["events"] = (
+            Event.objects.published(now).filter(regions=province).select_related("category").defer("body")
         )
-        context["milestones"] = list(
-            Milestone.objects.published()
+        context["milestones"] = (
+            Milestone.objects.published(now)
             .filter(regions=province)
             .select_related("event")
-            .order_by(*TIMELINE_ORDER)
+            .order_by("-date", "-id")
         )
-        context["bases"] = list(public_bases().filter(province=province))
-        context["recipients"] = list(
-            AwardRecipient.objects.filter(
-                province=province, award__in=Award.objects.published()
-            ).select_related("award")
-        )
+        context["bases"] = public_bases().filter(province=province)
+        context["recipients"] = AwardRecipient.objects.filter(
+            province=province, award__in=Award.objects.published(now)
+        ).select_related("award")
+        for name in ("events", "milestones", "bases", "recipients"):
+            # One row more than shown tells whether to link to the rest.
+            rows = list(context[name][: PROVINCE_ROWS + 1])
+            context[name] = rows[:PROVINCE_ROWS]
+            context[f"more_{name}"] = len(rows) > PROVINCE_ROWS
         return context

@@ -13,7 +13,19 @@ from ..models import Award, Event, KeyFigure
 from .content import public_bases, public_milestones
 from .mixins import PageMixin
 
+HOME_EVENTS = 10
 LATEST_MILESTONES = 6
+KEY_FIGURE_FIELDS = (
+    "key",
+    "label",
+    "value",
+    "magnitude",
+    "unit",
+    "qualifier",
+    "qualifier_position",
+    "note",
+    "sort_order",
+)
 RESULTS_PER_TYPE = 20
 
 
@@ -33,25 +45,29 @@ class HomeView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        events = Event.objects.none()
-        figures = KeyFigure.objects.none()
+        events = []
+        figures = []
         if self.year:
-            events = (
+            # The year's ten, by rank; a year with more lists the rest on /events/?year=.
+            events = list(
                 Event.objects.published()
                 .for_year(self.year)
                 .select_related("category", "source")
-                .order_by("rank")
+                .defer("body")
+                .order_by("rank")[: HOME_EVENTS + 1]
             )
-            figures = (
+            figures = list(
                 KeyFigure.objects.filter(
-                    event__in=Event.objects.published().for_year(self.year), is_headline=True
+                    event__in=[event.pk for event in events[:HOME_EVENTS]], is_headline=True
                 )
                 .select_related("event")
+                .only("event__slug", "event__short_title", *KEY_FIGURE_FIELDS)
                 .order_by("event__rank", "sort_order", "id")
             )
         context["year"] = self.year
-        context["events"] = events = list(events)
-        context["figures"] = list(figures)
+        context["events"] = events[:HOME_EVENTS]
+        context["more_events"] = len(events) > HOME_EVENTS
+        context["figures"] = figures
         context["source"] = next((event.source for event in events if event.source_id), None)
         context["latest_milestones"] = list(
             public_milestones().exclude(precision="year").order_by("-date", "-id")[:LATEST_MILESTONES]

@@ -1,4 +1,4 @@
-"""Template helpers of the public site: dates at their precision, search highlights, URLs."""
+"""Template tags and filters of the public site: dates at their precision, search highlights, URLs."""
 
 import datetime
 import re

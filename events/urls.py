@@ -1,8 +1,11 @@
 from django.urls import path
 
 from . import views
+from .feeds import EventFeed
+from .sitemaps import sitemap_index, sitemap_section
 
 app_name = "events"
+
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -15,4 +18,10 @@ urlpatterns = [
     path("bases/", views.TrainingBaseListView.as_view(), name="base_list"),
     path("bases/<slug:slug>/", views.TrainingBaseDetailView.as_view(), name="base_detail"),
     path("regions/<slug:slug>/", views.ProvinceDetailView.as_view(), name="province_detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/events/", EventFeed(), name="event_feed"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path("healthz", views.HealthView.as_view(), name="healthz"),
 ]

@@ -1,0 +1,236 @@
+"""The filters of every public list. Each FilterSet renders the form shown above its list."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import ExtractYear
+
+from . import search
+from .models import (
+    Award,
+    Category,
+    Event,
+    HostType,
+    Milestone,
+    Province,
+    Sector,
+    TrainingBase,
+    TrainingBaseBatch,
+    TrainingBaseKind,
+)
+
+MONTH_CHOICES = [(month, f"{month}月") for month in range(1, 13)]
+
+
+def year_choices(years):
+    return [(year, f"{year}年") for year in sorted({year for year in years if year}, reverse=True)]
+
+
+class PublicFilterForm(forms.Form):
+    """Labels stand above their fields, so they need no colon after them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """The `q` box of a list, matching as the site search does."""
+
+    def __init__(self, search_function, **kwargs):
+        kwargs.setdefault("label", "关键词")
+        kwargs.setdefault("max_length", search.MAX_QUERY_LENGTH)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
+        super().__init__(**kwargs)
+        self.search_function = search_function
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        return self.search_function(qs, value) if value else qs
+
+
+class YearFilter(django_filters.ChoiceFilter):
+    """A year picked from the years that have content; the choices are set by the FilterSet."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "年份")
+        kwargs.setdefault("empty_label", "全部年份")
+        kwargs.setdefault("choices", [])
+        super().__init__(**kwargs)
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    """A related row chosen by its slug, so filter URLs read ?region=beijing."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(**kwargs)
+
+
+class PublicFilterSet(django_filters.FilterSet):
+    """Sets the year choices from the content the list can show, in one query."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "year" in self.filters:
+            self.filters["year"].extra["choices"] = year_choices(self.available_years())
+
+    def available_years(self):
+        raise NotImplementedError
+
+
+class EventFilter(PublicFilterSet):
+    year = YearFilter(method="filter_year")
+    category = SlugChoiceFilter(queryset=Category.objects.all(), label="类别", empty_label="全部类别")
+    region = SlugChoiceFilter(
+        field_name="regions", queryset=Province.objects.all(), label="地区", empty_label="全部地区"
+    )
+    q = SearchFilter(search.search_events)
+
+    class Meta:
+        model = Event
+        form = PublicFilterForm
+        fields = ["year", "category", "region", "q"]
+
+    def available_years(self):
+        return Event.objects.published().order_by().values_list("year", flat=True).distinct()
+
+    def filter_year(self, queryset, name, value):
+        return queryset.for_year(int(value))
+
+
+class MilestoneFilterForm(PublicFilterForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("month") and not cleaned_data.get("year"):
+            self.add_error("month", "按月份筛选时，请同时选择年份。")
+        return cleaned_data
+
+
+class MilestoneFilter(PublicFilterSet):
+    year = YearFilter(method="filter_year")
+    month = django_filters.ChoiceFilter(
+        label="月份", choices=MONTH_CHOICES, empty_label="全部月份", method="filter_month"
+    )
+    region = SlugChoiceFilter(
+        field_name="regions", queryset=Province.objects.all(), label="地区", empty_label="全部地区"
+    )
+    event = SlugChoiceFilter(
+        # A callable, so "published" is decided at each request, not once at import.
+        queryset=lambda request: Event.objects.published().order_by("-year", "rank"),
+        label="所属大事",
+        empty_label="全部大事",
+    )
+    q = SearchFilter(search.search_milestones)
+
+    class Meta:
+        model = Milestone
+        form = MilestoneFilterForm
+        fields = ["year", "month", "region", "event", "q"]
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            super().form.fields["event"].widget.choices = self.event_choices()
+        return self._form
+
+    def event_choices(self):
+        """The events offered in the form: those of the chosen (or latest) year, and the chosen one.
+
+        Any published event is still accepted, but listing every event of every year would
+        make the form as long as the archive.
+        """
+        years = [year for year, _label in self.filters["year"].extra["choices"]]
+        year = self.data.get("year", "")
+        year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
+        events = Event.objects.published().filter(year=year)
+        if self.data.get("event"):
+            events = events | Event.objects.published().filter(slug=self.data["event"])
+        choices = [("", "全部大事")]
+        choices += [
+            (event.slug, f"{event.year}年{event.rank_label}、{event.short_title}")
+            for event in events.order_by("-year", "rank").only("year", "rank", "slug", "short_title")
+        ]
+        return choices
+
+    def available_years(self):
+        return (
+            Milestone.objects.published()
+            .annotate(start_year=ExtractYear("date"))
+            .order_by()
+            .values_list("start_year", flat=True)
+            .distinct()
+        )
+
+    def filter_year(self, queryset, name, value):
+        # With a month, the month filter narrows to that month of this year instead.
+        return queryset if self.form.cleaned_data.get("month") else queryset.for_year(int(value))
+
+    def filter_month(self, queryset, name, value):
+        return queryset.in_month(int(self.form.cleaned_data["year"]), int(value))
+
+
+class AwardFilter(PublicFilterSet):
+    year = YearFilter(method="filter_year")
+    q = SearchFilter(search.search_awards)
+
+    class Meta:
+        model = Award
+        form = PublicFilterForm
+        fields = ["year", "q"]
+
+    def available_years(self):
+        return (
+            Award.objects.published()
+            .annotate(conferred_year=ExtractYear("conferred_on"))
+            .order_by()
+            .values_list("conferred_year", flat=True)
+            .distinct()
+        )
+
+    def filter_year(self, queryset, name, value):
+        return queryset.for_year(int(value))
+
+
+class TrainingBaseFilter(PublicFilterSet):
+    kind = SlugChoiceFilter(
+        field_name="batch__kind",
+        queryset=TrainingBaseKind.objects.all(),
+        label="类型",
+        empty_label="全部类型",
+    )
+    region = SlugChoiceFilter(
+        field_name="province", queryset=Province.objects.all(), label="地区", empty_label="全部地区"
+    )
+    host = django_filters.ChoiceFilter(
+        field_name="host_type", choices=HostType.choices, label="依托单位", empty_label="全部依托单位"
+    )
+    sector = SlugChoiceFilter(
+        queryset=Sector.objects.select_related("parent"),
+        label="领域",
+        empty_label="全部领域",
+        method="filter_sector",
+        help_text="载体所属领域，或其批次涵盖的领域；选大类包括其下各领域。",
+    )
+    year = YearFilter(method="filter_year", label="公布年份")
+    q = SearchFilter(search.search_bases)
+
+    class Meta:
+        model = TrainingBase
+        form = PublicFilterForm
+        fields = ["kind", "region", "host", "sector", "year", "q"]
+
+    def available_years(self):
+        return TrainingBaseBatch.objects.order_by().values_list("year", flat=True).distinct()
+
+    def filter_year(self, queryset, name, value):
+        return queryset.for_year(int(value))
+
+    def filter_sector(self, queryset, name, sector):
+        # A top-level sector stands for itself and its children.
+        sectors = Sector.objects.filter(pk=sector.pk) | Sector.objects.filter(parent=sector)
+        own = TrainingBase.sectors.through.objects.filter(trainingbase=OuterRef("pk"), sector__in=sectors)
+        of_batch = TrainingBaseBatch.sectors.through.objects.filter(
+            trainingbasebatch=OuterRef("batch"), sector__in=sectors
+        )
+        return queryset.filter(Exists(own) | Exists(of_batch))

@@ -1,0 +1,30 @@
+"""Public pages, server-rendered; each view starts from published content."""
+
+from .content import (
+    AwardDetailView,
+    AwardListView,
+    EventDetailView,
+    EventListView,
+    MilestoneDetailView,
+    MilestoneListView,
+    ProvinceDetailView,
+    TrainingBaseDetailView,
+    TrainingBaseListView,
+)
+from .site import HealthView, HomeView, RobotsView, SearchView
+
+__all__ = [
+    "AwardDetailView",
+    "AwardListView",
+    "EventDetailView",
+    "EventListView",
+    "HealthView",
+    "HomeView",
+    "MilestoneDetailView",
+    "MilestoneListView",
+    "ProvinceDetailView",
+    "RobotsView",
+    "SearchView",
+    "TrainingBaseDetailView",
+    "TrainingBaseListView",
+]

@@ -1,0 +1,385 @@
+"""Lists and detail pages of events, milestones, awards, training bases and provinces.
+
+Each view fetches exactly what its template shows, so a page costs the same number of
+queries however much content there is.
+"""
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView
+
+from ..dates import DatePrecision
+from ..filters import AwardFilter, EventFilter, MilestoneFilter, TrainingBaseFilter
+from ..models import (
+    Award,
+    AwardRecipient,
+    Event,
+    Milestone,
+    Province,
+    PublicationStatus,
+    TrainingBase,
+    TrainingBaseBatch,
+)
+from .mixins import PageMixin, PublicDetailMixin, PublicListView
+
+# How many rows of each kind a province page shows before linking to the filtered list.
+PROVINCE_ROWS = 20
+
+# Milestones known only to their year open the year's timeline, before its January.
+TIMELINE_ORDER = ("date", "-precision", "end_date", "id")
+
+
+def public_milestones():
+    return Milestone.objects.published().select_related("event")
+
+
+def public_bases():
+    return TrainingBase.objects.published().select_related("batch__kind", "province")
+
+
+class EventListView(PublicListView):
+    model = Event
+    filterset_class = EventFilter
+    template_name = "events/event_list.html"
+    page_title = "大事"
+    page_description = "历年职业能力建设领域大事，可按年份、类别、地区和关键词筛选。"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("category").prefetch_related("regions").defer("body")
+
+
+class EventDetailView(PublicDetailMixin, DetailView):
+    model = Event
+    template_name = "events/event_detail.html"
+
+    def get_queryset(self):
+        now = timezone.now()
+        return (
+            super()
+            .get_queryset()
+            .select_related("category", "source")
+            .prefetch_related(
+                "regions",
+                "key_figures",
+                Prefetch("milestones", queryset=Milestone.objects.prefetch_related("regions")),
+                Prefetch("awards", queryset=Award.objects.published(now), to_attr="public_awards"),
+                Prefetch(
+                    "training_base_batches",
+                    queryset=TrainingBaseBatch.objects.select_related("kind").prefetch_related(
+                        Prefetch(
+                            "bases",
+                            queryset=TrainingBase.objects.published(now).select_related("province"),
+                            to_attr="public_bases",
+                        )
+                    ),
+                ),
+            )
+        )
+
+    def get_page_title(self):
+        return f"{self.object.year}年大事{self.object.rank_label}：{self.object.short_title}"
+
+    def get_page_description(self):
+        return self.object.summary
+
+    def get_breadcrumbs(self):
+        year_url = reverse("events:event_list") + f"?year={self.object.year}"
+        return [
+            ("大事", reverse("events:event_list")),
+            (f"{self.object.year}年", year_url),
+            (self.object.short_title, None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The year's events, for previous/next and the side list: one short query.
+        siblings = list(
+            Event.objects.published()
+            .for_year(self.object.year)
+            .order_by("rank")
+            .only("year", "rank", "slug", "short_title")
+        )
+        earlier = [event for event in siblings if event.rank < self.object.rank]
+        later = [event for event in siblings if event.rank > self.object.rank]
+        context["year_events"] = siblings
+        context["previous_event"] = earlier[-1] if earlier else None
+        context["next_event"] = later[0] if later else None
+        return context
+
+
+class MilestoneListView(PublicListView):
+    model = Milestone
+    filterset_class = MilestoneFilter
+    template_name = "events/milestone_list.html"
+    paginate_by = 50
+    page_title = "时间线"
+    page_description = "职业能力建设大事的时间线：按月排列的各个节点，可按年份、月份、地区和所属大事筛选。"
+
+    def get_queryset(self):
+        return public_milestones().order_by(*TIMELINE_ORDER)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["months"] = group_by_month(context["object_list"])
+        return context
+
+
+def group_by_month(milestones):
+    """Consecutive milestones grouped under the month they start in; year-only ones under the year."""
+    groups = []
+    for milestone in milestones:
+        if milestone.precision == DatePrecision.YEAR:
+            key = (milestone.date.year, None)
+            label, iso = f"{milestone.date.year}年（全年）", f"{milestone.date.year:04d}"
+        else:
+            key = (milestone.date.year, milestone.date.month)
+            label = f"{milestone.date.year}年{milestone.date.month}月"
+            iso = f"{milestone.date.year:04d}-{milestone.date.month:02d}"
+        if not groups or groups[-1]["key"] != key:
+            groups.append({"key": key, "label": label, "iso": iso, "milestones": []})
+        groups[-1]["milestones"].append(milestone)
+    return groups
+
+
+class MilestoneDetailView(PublicDetailMixin, DetailView):
+    model = Milestone
+    template_name = "events/milestone_detail.html"
+
+    def can_preview(self):
+        # Milestones follow their event, so previewing one needs the event permission too.
+        return super().can_preview() and self.request.user.has_perm("events.view_event")
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("event__category")
+            .prefetch_related(
+                "regions",
+                Prefetch("announced_batches", queryset=TrainingBaseBatch.objects.select_related("kind")),
+            )
+        )
+
+    def is_preview(self, obj):
+        return not obj.event.is_public
+
+    def get_page_title(self):
+        return f"{self.object.date_text} {self.object.title}"
+
+    def get_page_description(self):
+        return self.object.description[:150]
+
+    def get_breadcrumbs(self):
+        return [
+            ("时间线", reverse("events:milestone_list")),
+            (self.object.title, None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["event_milestones"] = list(
+            self.object.event.milestones.order_by(*TIMELINE_ORDER).only(
+                "slug", "title", "date", "end_date", "precision", "event"
+            )
+        )
+        return context
+
+
+class AwardListView(PublicListView):
+    model = Award
+    filterset_class = AwardFilter
+    template_name = "events/award_list.html"
+    page_title = "奖项"
+    page_description = "职业能力建设领域的表彰奖励：届次、授予日期、授予单位与获奖人数。"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("event")
+
+
+class AwardDetailView(PublicDetailMixin, DetailView):
+    model = Award
+    template_name = "events/award_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("event")
+            .prefetch_related(
+                Prefetch("recipients", queryset=AwardRecipient.objects.select_related("province"))
+            )
+        )
+
+    def get_page_title(self):
+        return str(self.object)
+
+    def get_page_description(self):
+        award = self.object
+        count = f"，获奖{award.recipient_count}名" if award.recipient_count is not None else ""
+        day = award.conferred_on
+        return f"{award}：{day.year}年{day.month}月{day.day}日由{award.conferring_body}授予{count}。"
+
+    def get_breadcrumbs(self):
+        return [("奖项", reverse("events:award_list")), (str(self.object), None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        award = self.object
+        context["event_public"] = award.event if award.event and award.event.is_public else None
+        context["same_ceremony"] = (
+            list(Award.objects.published().filter(ceremony=award.ceremony).exclude(pk=award.pk))
+            if award.ceremony
+            else []
+        )
+        return context
+
+
+class TrainingBaseListView(PublicListView):
+    model = TrainingBase
+    filterset_class = TrainingBaseFilter
+    template_name = "events/trainingbase_list.html"
+    paginate_by = 50
+    page_title = "培训载体目录"
+    page_description = (
+        "国家级高技能人才培训基地、技能大师工作室和技能根基工程培训基地目录，"
+        "可按类型、地区、依托单位、领域和年份查找。"
+    )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("batch__kind", "province")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kinds"] = self.kind_totals()
+        context["province_chart"] = self.province_chart()
+        return context
+
+    def kind_totals(self):
+        """Each kind with its announced batches: how many were announced, how many are listed."""
+        now = timezone.now()
+        batches = (
+            TrainingBaseBatch.objects.select_related("kind")
+            .prefetch_related("sectors")
+            .annotate(
+                listed=Count(
+                    "bases",
+                    filter=Q(bases__status=PublicationStatus.PUBLISHED, bases__published_at__lte=now),
+                )
+            )
+            .order_by("kind__sort_order", "kind__name", "-year", "name")
+        )
+        year = self.filterset.form.cleaned_data.get("year") if self.filterset.is_valid() else None
+        if year:
+            batches = batches.filter(year=year)
+        kinds = {}
+        for batch in batches:
+            entry = kinds.setdefault(
+                batch.kind_id, {"kind": batch.kind, "batches": [], "announced": 0, "listed": 0}
+            )
+            entry["batches"].append(batch)
+            entry["announced"] += batch.announced_total
+            entry["listed"] += batch.listed
+        return list(kinds.values())
+
+    def province_chart(self):
+        """Bases per province among the filtered bases, as bars of an inline SVG chart."""
+        rows = list(
+            self.object_list.order_by()
+            .values("province__slug", "province__short_name", "province__code")
+            .annotate(count=Count("id"))
+            .order_by("-count", "province__code")
+        )
+        if not rows:
+            return None
+        largest = max(row["count"] for row in rows)
+        bar_space = 200
+        bars = []
+        for index, row in enumerate(rows):
+            bars.append(
+                {
+                    "slug": row["province__slug"],
+                    "label": row["province__short_name"] or "未载明",
+                    "count": row["count"],
+                    "width": max(2, round(bar_space * row["count"] / largest)),
+                    "y": index * 28,
+                }
+            )
+        return {"bars": bars, "height": len(bars) * 28, "bar_space": bar_space}
+
+
+class TrainingBaseDetailView(PublicDetailMixin, DetailView):
+    model = TrainingBase
+    template_name = "events/trainingbase_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("batch__kind", "batch__event", "batch__announcement__event", "province")
+            .prefetch_related("sectors__parent")
+        )
+
+    def get_page_title(self):
+        return self.object.name
+
+    def get_page_description(self):
+        base = self.object
+        where = f"，位于{base.province.name}" if base.province else ""
+        return f"{base.name}：{base.batch.name}之一{where}。"
+
+    def get_breadcrumbs(self):
+        kind = self.object.batch.kind
+        return [
+            ("培训载体目录", reverse("events:base_list")),
+            (kind.name, reverse("events:base_list") + f"?kind={kind.slug}"),
+            (self.object.name, None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self.object.batch
+        context["batch_event"] = batch.event if batch.event and batch.event.is_public else None
+        announcement = batch.announcement
+        context["announcement"] = announcement if announcement and announcement.event.is_public else None
+        return context
+
+
+class ProvinceDetailView(PageMixin, DetailView):
+    """Everything the site holds about one province."""
+
+    model = Province
+    template_name = "events/province_detail.html"
+
+    def get_page_title(self):
+        return self.object.name
+
+    def get_page_description(self):
+        return f"{self.object.name}的职业能力建设大事、节点、获奖者和培训载体。"
+
+    def get_breadcrumbs(self):
+        return [(self.object.name, None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        province = self.object
+        now = timezone.now()
+        context["events"] = (
+            Event.objects.published(now).filter(regions=province).select_related("category").defer("body")
+        )
+        context["milestones"] = (
+            Milestone.objects.published(now)
+            .filter(regions=province)
+            .select_related("event")
+            .order_by("-date", "-id")
+        )
+        context["bases"] = public_bases().filter(province=province)
+        context["recipients"] = AwardRecipient.objects.filter(
+            province=province, award__in=Award.objects.published(now)
+        ).select_related("award")
+        for name in ("events", "milestones", "bases", "recipients"):
+            # One row more than shown tells whether to link to the rest.
+            rows = list(context[name][: PROVINCE_ROWS + 1])
+            context[name] = rows[:PROVINCE_ROWS]
+            context[f"more_{name}"] = len(rows) > PROVINCE_ROWS
+        return context

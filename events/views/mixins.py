@@ -1,0 +1,98 @@
+"""What the public views share: page metadata, published-only querysets, staff preview."""
+
+from django.utils.cache import add_never_cache_headers
+from django_filters.views import FilterView
+
+
+class PageMixin:
+    """A page's title, description and breadcrumbs, which base.html renders in one place."""
+
+    page_title = ""
+    page_description = ""
+
+    def get_page_title(self):
+        return self.page_title
+
+    def get_page_description(self):
+        return self.page_description
+
+    def get_breadcrumbs(self):
+        """(label, url) pairs between 首页 and this page; the last one is this page, url None."""
+        return [(self.get_page_title(), None)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_title"] = self.get_page_title()
+        context["page_description"] = self.get_page_description()
+        context["breadcrumbs"] = self.get_breadcrumbs()
+        return context
+
+
+class PublicListView(PageMixin, FilterView):
+    """A paginated list of published content narrowed by its FilterSet.
+
+    `strict`: a filter value that does not validate shows the form error and no rows,
+    rather than silently listing everything.
+    """
+
+    strict = True
+    paginate_by = 20
+
+    def get_queryset(self):
+        return self.model.objects.published()
+
+    def get_canonical_query(self):
+        page = self.request.GET.get("page", "")
+        return f"?page={page}" if page.isdigit() and page != "1" else ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["canonical_query"] = self.get_canonical_query()
+        page = context.get("page_obj")
+        if page is not None:
+            context["page_range"] = page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            )
+        context["filters_active"] = any(
+            value for name, value in self.request.GET.items() if name in self.filterset.filters
+        )
+        return context
+
+
+class PublicDetailMixin(PageMixin):
+    """A detail page of published content.
+
+    A logged-in staff member with the model's view permission also sees drafts and
+    scheduled items, under a 预览 banner, marked noindex and never cached; anyone else
+    gets a 404 for them.
+    """
+
+    context_object_name = "object"
+
+    def can_preview(self):
+        user = self.request.user
+        opts = self.model._meta
+        return (
+            user.is_authenticated
+            and user.is_staff
+            and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        )
+
+    def get_queryset(self):
+        manager = self.model.objects
+        return manager.all() if self.can_preview() else manager.published()
+
+    def is_preview(self, obj):
+        return not obj.is_public
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = self.is_preview(self.object)
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response

@@ -1,0 +1,177 @@
+"""Site-wide pages: home, search, robots.txt and the liveness check."""
+
+from django import forms
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views import View
+from django.views.generic import TemplateView
+
+from .. import search
+from ..models import Award, Event, KeyFigure
+from .content import public_bases, public_milestones
+from .mixins import PageMixin
+
+HOME_EVENTS = 10
+LATEST_MILESTONES = 6
+KEY_FIGURE_FIELDS = (
+    "key",
+    "label",
+    "value",
+    "magnitude",
+    "unit",
+    "qualifier",
+    "qualifier_position",
+    "note",
+    "sort_order",
+)
+RESULTS_PER_TYPE = 20
+
+
+class HomeView(PageMixin, TemplateView):
+    template_name = "events/home.html"
+    page_description = "职业能力建设大事记：历年职业能力建设领域十件大事、时间线、表彰奖励和培训载体目录。"
+
+    def get_page_title(self):
+        return f"{self.year}年职业能力建设领域十件大事" if self.year else "职业能力建设大事记"
+
+    def get_breadcrumbs(self):
+        return []
+
+    def get(self, request, *args, **kwargs):
+        self.year = Event.objects.latest_year()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        events = []
+        figures = []
+        if self.year:
+            # The year's ten, by rank; a year with more lists the rest on /events/?year=.
+            events = list(
+                Event.objects.published()
+                .for_year(self.year)
+                .select_related("category", "source")
+                .defer("body")
+                .order_by("rank")[: HOME_EVENTS + 1]
+            )
+            figures = list(
+                KeyFigure.objects.filter(
+                    event__in=[event.pk for event in events[:HOME_EVENTS]], is_headline=True
+                )
+                .select_related("event")
+                .only("event__slug", "event__short_title", *KEY_FIGURE_FIELDS)
+                .order_by("event__rank", "sort_order", "id")
+            )
+        context["year"] = self.year
+        context["events"] = events[:HOME_EVENTS]
+        context["more_events"] = len(events) > HOME_EVENTS
+        context["figures"] = figures
+        context["source"] = next((event.source for event in events if event.source_id), None)
+        context["latest_milestones"] = list(
+            public_milestones().exclude(precision="year").order_by("-date", "-id")[:LATEST_MILESTONES]
+        )
+        return context
+
+
+class SearchForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    q = forms.CharField(
+        label="关键词",
+        max_length=search.MAX_QUERY_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class SearchView(PageMixin, TemplateView):
+    template_name = "events/search.html"
+    page_title = "搜索"
+    page_description = "在大事、时间线节点、奖项和培训载体中搜索。"
+
+    def get_page_title(self):
+        query = self.query
+        return f"搜索：{query}" if query else "搜索"
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET or None)
+        self.query = self.form.cleaned_data["q"].strip() if self.form.is_valid() else ""
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        context["query"] = self.query
+        context["terms"] = search.terms(self.query)
+        context["groups"] = self.results() if self.query else []
+        context["total"] = sum(len(group["results"]) for group in context["groups"])
+        return context
+
+    def results(self):
+        """Up to RESULTS_PER_TYPE of each kind; one more is fetched to know whether there are others."""
+        query = self.query
+        sources = [
+            (
+                "events",
+                "大事",
+                search.search_events(Event.objects.published().select_related("category"), query),
+                reverse("events:event_list"),
+            ),
+            (
+                "milestones",
+                "时间线节点",
+                search.search_milestones(public_milestones(), query).order_by("-date", "id"),
+                reverse("events:milestone_list"),
+            ),
+            (
+                "awards",
+                "奖项",
+                search.search_awards(Award.objects.published(), query),
+                reverse("events:award_list"),
+            ),
+            ("bases", "培训载体", search.search_bases(public_bases(), query), reverse("events:base_list")),
+        ]
+        groups = []
+        for key, label, queryset, list_url in sources:
+            rows = list(queryset[: RESULTS_PER_TYPE + 1])
+            groups.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "results": rows[:RESULTS_PER_TYPE],
+                    "more": len(rows) > RESULTS_PER_TYPE,
+                    "list_url": list_url,
+                }
+            )
+        return groups
+
+
+class RobotsView(View):
+    def get(self, request):
+        lines = [
+            "User-agent: *",
+            "Disallow: /admin/",
+            "Disallow: /search/",
+            f"Sitemap: {request.build_absolute_uri(reverse('events:sitemap'))}",
+        ]
+        return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class HealthView(View):
+    """Liveness: 200 when the app and its database answer, 503 when the database does not."""
+
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except DatabaseError:
+            response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        else:
+            response = HttpResponse("ok\n", content_type="text/plain")
+        add_never_cache_headers(response)
+        return response

@@ -71,7 +71,7 @@ def test_event_page_links_related_awards_and_bases(client, seed_content):
         '第十六届全国技术能手</a>（<time datetime="2023-05-07">2023年5月7日</time>，295名）' in commendation
     )
     assert 'href="/bases/beijing-light-industry-technician-college/"' in carriers
-    assert "公布115个" in carriers
+    assert "公布115家" in carriers
 
 
 @pytest.mark.django_db
@@ -161,7 +161,7 @@ def test_base_page_shows_kind_batch_province_and_host(client, seed_content):
     html = text_of(client.get("/bases/beijing-light-industry-technician-college/"))
 
     assert "<h1>北京轻工技师学院</h1>" in html
-    assert "2023年国家级高技能人才培训基地建设项目</a>（新一轮，共115个）" in html
+    assert "2023年国家级高技能人才培训基地建设项目</a>（新一轮，共115家）" in html
     assert '<a href="/regions/beijing/">北京市</a>' in html
     assert '<a href="/bases/?host=institution">院校</a>' in html
 

@@ -1,11 +1,15 @@
 """What a visitor reads on each page: the seed content, in order, at its own precision."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from events.models import Province, PublicationStatus
 
@@ -183,21 +187,26 @@ def test_province_without_content_says_so(client, seed_content):
 
 
 @pytest.mark.django_db
-def test_images_render_with_alt_width_and_height(client):
+def test_images_render_as_renditions_with_alt_width_and_height(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    photo = io.BytesIO()
+    Image.new("RGB", (1600, 900), "teal").save(photo, "PNG")
     event = make_event(
-        image="events/2023/photo.jpg", image_alt="大赛开幕式现场", image_width=800, image_height=450
+        image=SimpleUploadedFile("photo.png", photo.getvalue(), content_type="image/png"),
+        image_alt="大赛开幕式现场",
     )
 
     detail = text_of(client.get(event.get_absolute_url()))
     listing = text_of(client.get("/events/"))
 
-    assert (
-        '<img class="image image-detail" src="/media/events/2023/photo.jpg" alt="大赛开幕式现场" '
-        'width="800" height="450" decoding="async">'
-    ) in detail
-    assert 'class="image image-list"' in listing
-    assert 'loading="lazy"' in listing
-    assert '<meta property="og:image" content="http://testserver/media/events/2023/photo.jpg">' in detail
+    detail_image = re.search(
+        r'<img src="([^"]+)" width="1200" height="675" alt="大赛开幕式现场"[^>]*>', detail
+    )
+    assert detail_image and 'class="image image-detail"' in detail_image.group(0)
+    list_image = re.search(r'<img src="[^"]+" width="480" height="270" alt="大赛开幕式现场"[^>]*>', listing)
+    assert list_image and 'loading="lazy"' in list_image.group(0)
+    assert default_storage.exists(detail_image.group(1).removeprefix(settings.MEDIA_URL))
+    assert f'<meta property="og:image" content="http://testserver{event.image.url}">' in detail
 
 
 # Drafts and scheduled content, and staff preview.

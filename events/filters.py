@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import ExtractYear
 
 from . import search
+from .caching import content_cached
 from .models import (
     Award,
     Category,
@@ -73,7 +74,8 @@ class PublicFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "year" in self.filters:
-            self.filters["year"].extra["choices"] = year_choices(self.available_years())
+            years = content_cached(f"years:{type(self).__name__}", lambda: list(self.available_years()))
+            self.filters["year"].extra["choices"] = year_choices(years)
 
     def available_years(self):
         raise NotImplementedError

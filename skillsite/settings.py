@@ -157,6 +157,9 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
 # content change or scheduled publication makes them stale at once (events/caching.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/healthz")
+# Values derived from content (row counts, the years that have content) are kept per content
+# version for at most this long, so a page rendered afresh need not count whole tables.
+CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 3600)
 
 # Sessions in the database, read through the cache: shared by every app server.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -26,12 +26,14 @@ def page_cache_off(settings):
     """Pages render afresh in tests, so query counts measure the page; tests of the page
     cache switch it on with the `page_cache` fixture."""
     settings.PAGE_CACHE_SECONDS = 0
+    settings.CONTENT_CACHE_SECONDS = 0
     cache.clear()
 
 
 @pytest.fixture
 def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 600
+    settings.CONTENT_CACHE_SECONDS = 3600
     cache.clear()
     yield cache
     cache.clear()

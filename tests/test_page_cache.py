@@ -7,6 +7,8 @@ import uuid
 import pytest
 import redis
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.caching import content_changed
@@ -153,3 +155,21 @@ def test_invalidation_works_through_redis(client, redis_page_cache, django_captu
     response = client.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert "Redis 中已更新的大事" in response.content.decode()
+
+
+def test_list_counts_and_year_choices_are_computed_once_per_content_version(
+    client, page_cache, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            make_event(year=2023)
+    assert "共 3 件大事" in client.get("/events/?year=2023").content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/events/?year=2023&category=")
+    assert "共 3 件大事" in response.content.decode()
+    assert not [query for query in queries if "COUNT(" in query["sql"] or "DISTINCT" in query["sql"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_event(year=2023)
+    assert "共 4 件大事" in client.get("/events/?year=2023").content.decode()

@@ -134,6 +134,21 @@ class Event(Publishable):
         verbose_name = "大事"
         verbose_name_plural = "大事"
         ordering = ["-year", "rank"]
+        indexes = [
+            *Publishable.Meta.indexes,
+            # The orders public lists and the feed read published events in, so a page of
+            # them is an index range, not a sort of every row.
+            models.Index(
+                F("year").desc(), "rank", name="event_public_order_idx", condition=Q(status="published")
+            ),
+            models.Index(
+                F("published_at").desc(),
+                F("year").desc(),
+                "rank",
+                name="event_feed_order_idx",
+                condition=Q(status="published"),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "rank"],
@@ -231,7 +246,10 @@ class Milestone(SlugNaturalKeyMixin, Timestamped):
         verbose_name = "大事节点"
         verbose_name_plural = "大事节点"
         ordering = ["date", "end_date", "id"]
-        indexes = [models.Index(fields=["date"], name="milestone_date_idx")]
+        # The timeline's order (year-only milestones open their year), as one index.
+        indexes = [
+            models.Index("date", F("precision").desc(), "end_date", "id", name="milestone_timeline_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),

@@ -3,6 +3,8 @@
 from django.utils.cache import add_never_cache_headers
 from django_filters.views import FilterView
 
+from ..caching import ContentCachedPaginator
+
 
 class PageMixin:
     """A page's title, description and breadcrumbs, which base.html renders in one place."""
@@ -40,6 +42,20 @@ class PublicListView(PageMixin, FilterView):
 
     def get_queryset(self):
         return self.model.objects.published()
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        # Blank filters select nothing, so ?year=2023&category= counts as ?year=2023 does.
+        filters = sorted(
+            (name, values) for name, values in self.request.GET.lists() if name != "page" and any(values)
+        )
+        return ContentCachedPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_key=f"count:{type(self).__name__}:{filters!r}",
+            **kwargs,
+        )
 
     def get_canonical_query(self):
         page = self.request.GET.get("page", "")

@@ -9,7 +9,6 @@ Results are recorded in docs/benchmarks-public.md. Nothing here runs in the test
 """
 
 import argparse
-import datetime
 import os
 import statistics
 import sys
@@ -23,22 +22,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillsite.settings")
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_databases, setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from events.models import (  # noqa: E402
-    Award,
-    Category,
-    Event,
-    KeyFigure,
-    Milestone,
-    Province,
-    TrainingBase,
-    TrainingBaseBatch,
-)
+from benchmarks import dataset  # noqa: E402
 
 PAGES = [
     "/",
@@ -61,106 +49,6 @@ PAGES = [
     "/feeds/events/",
     "/sitemap.xml",
 ]
-YEARS = range(1950, 2100)
-BATCH = 5000
-
-
-def fill(event_count):
-    fixtures = sorted(str(path) for path in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
-    call_command("loaddata", *fixtures, verbosity=0)
-    category = Category.objects.create(name="基准测试", slug="benchmark")
-    provinces = list(Province.objects.order_by("code"))
-    published = timezone.now() - datetime.timedelta(days=1)
-    body = "职业技能培训和评价。" * 40 + "\n\n" + "弘扬劳模精神、劳动精神、工匠精神。" * 10
-    events = [
-        Event(
-            year=YEARS[index % len(YEARS)],
-            rank=100 + index // len(YEARS),
-            title=f"基准大事{index}",
-            short_title=f"基准{index}",
-            slug=f"bench-event-{index}",
-            summary="基准测试生成的大事摘要。",
-            body=body,
-            category=category,
-            status="published",
-            published_at=published,
-        )
-        for index in range(event_count)
-    ]
-    Event.objects.bulk_create(events, batch_size=BATCH)
-    events = list(Event.objects.filter(category=category).only("id", "year"))
-    Event.regions.through.objects.bulk_create(
-        [
-            Event.regions.through(event_id=event.id, province_id=provinces[index % len(provinces)].id)
-            for index, event in enumerate(events)
-        ],
-        batch_size=BATCH,
-    )
-    Milestone.objects.bulk_create(
-        [
-            Milestone(
-                event_id=event.id,
-                slug=f"bench-milestone-{index}",
-                title=f"基准节点{index}",
-                description="基准测试生成的节点。",
-                date=datetime.date(event.year, 1 + index % 12, 1),
-                precision="month",
-            )
-            for index, event in enumerate(events)
-        ],
-        batch_size=BATCH,
-    )
-    milestones = list(Milestone.objects.filter(slug__startswith="bench-").only("id"))
-    Milestone.regions.through.objects.bulk_create(
-        [
-            Milestone.regions.through(
-                milestone_id=milestone.id, province_id=provinces[index % len(provinces)].id
-            )
-            for index, milestone in enumerate(milestones)
-        ],
-        batch_size=BATCH,
-    )
-    KeyFigure.objects.bulk_create(
-        [
-            KeyFigure(
-                event_id=event.id, key="bench", label="基准数字", value=index, unit="名", is_headline=True
-            )
-            for index, event in enumerate(events)
-        ],
-        batch_size=BATCH,
-    )
-    Award.objects.bulk_create(
-        [
-            Award(
-                name=f"基准奖项{index}",
-                session_number=1,
-                slug=f"bench-award-{index}",
-                conferred_on=datetime.date(YEARS[index % len(YEARS)], 5, 1),
-                conferring_body="人力资源社会保障部",
-                recipient_count=10,
-                status="published",
-                published_at=published,
-            )
-            for index in range(event_count // 100)
-        ],
-        batch_size=BATCH,
-    )
-    batch = TrainingBaseBatch.objects.get(slug="2023-national-high-skill-training-bases")
-    TrainingBase.objects.bulk_create(
-        [
-            TrainingBase(
-                batch=batch,
-                name=f"基准基地{index}",
-                slug=f"bench-base-{index}",
-                province=provinces[index % len(provinces)],
-                host_type="institution",
-                status="published",
-                published_at=published,
-            )
-            for index in range(event_count // 10)
-        ],
-        batch_size=BATCH,
-    )
 
 
 def measure(client, url, repeat):
@@ -187,14 +75,8 @@ def main():
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
         start = time.perf_counter()
-        fill(options.events)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        print(
-            f"{connection.vendor}: {Event.objects.count()} events, {Milestone.objects.count()} milestones, "
-            f"{TrainingBase.objects.count()} bases, filled in {time.perf_counter() - start:.0f} s"
-        )
+        dataset.fill(options.events, milestones_per_event=1, bases=options.events // 10)
+        print(f"{dataset.summary()}, filled in {time.perf_counter() - start:.0f} s")
         client = Client()
         print("| page | median ms | slowest ms | queries |\n|---|---:|---:|---:|")
         for url in PAGES:

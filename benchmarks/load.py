@@ -42,6 +42,7 @@ HOST = "127.0.0.1"
 PORT = 8765
 # The front end terminates TLS and tells the app so; production settings expect it.
 PROXY_HEADER = "X-Forwarded-Proto: https"
+WRK_OPTIONS = ["wrk", "-t2", "--timeout", "10s", "--latency"]
 
 PAGES = [
     ("home", "/"),
@@ -135,14 +136,8 @@ class Server:
 
 
 def wrk(path, duration, connections):
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency"]
-        + ["-H", PROXY_HEADER, url(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return parse_wrk(output)
+    command = [*WRK_OPTIONS, f"-c{connections}", f"-d{duration}s", "-H", PROXY_HEADER, url(path)]
+    return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def milliseconds(text):
@@ -191,7 +186,8 @@ def table(rows, sizes):
     for (name, path, page, static), size in zip(rows, sizes, strict=True):
         lines.append(
             f"| {name} `{path}` | {size:,} | {page['rps']:.0f} | {page['p50']:.1f} | {page['p99']:.1f} | "
-            f"{page['errors']} | {static['rps']:.0f} | {static['p99']:.1f} | {page['rps'] / static['rps']:.2f} |"
+            f"{page['errors']} | {static['rps']:.0f} | {static['p99']:.1f} | "
+            f"{page['rps'] / static['rps']:.2f} |"
         )
     return "\n".join(lines)
 
@@ -248,17 +244,18 @@ def main():
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True
     )
+    workers = os.cpu_count() * 2 + 1
+    machine = f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"
     report = f"""# Load benchmark
 
-`benchmarks/load.py`: gunicorn with production settings (`gunicorn.conf.py`: {os.cpu_count() * 2 + 1} workers ×
+`benchmarks/load.py`: gunicorn with production settings (`gunicorn.conf.py`: {workers} workers ×
 2 threads, DEBUG off, Redis cache, PostgreSQL), driven by `wrk -t2 -c{options.connections}
 -d{options.duration}s` from a second process on 127.0.0.1, each page followed by a static file
 of exactly the same size served by the same server (WhiteNoise). "page/static" is the page's
 throughput as a share of its static twin's.
 
 - Data: {counts}
-- Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, {platform.system()};
-  wrk and the server share the cores.
+- Machine: {machine}, {platform.system()}; wrk and the server share the cores.
 - Run: {datetime.date.today().isoformat()}, commit {commit.stdout.strip() or "unknown"}
 
 ## Page cache on (what anonymous visitors get)

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import ExtractYear
 from django.forms.utils import flatatt
@@ -188,8 +189,10 @@ class MilestoneFilter(PublicFilterSet):
         year = self.data.get("year", "")
         year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
         events = Event.objects.published().filter(year=year)
-        if self.data.get("event"):
-            events = events | Event.objects.published().filter(slug=self.data["event"])
+        chosen = self.data.get("event", "")
+        # Only a well-formed slug can name an event; anything else is left to the form's error.
+        if chosen and slug_re.fullmatch(chosen):
+            events = events | Event.objects.published().filter(slug=chosen)
         choices = [("", "全部大事")]
         choices += [
             (event.slug, f"{event.year}年{event.rank_label}、{event.short_title}")

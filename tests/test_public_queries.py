@@ -78,8 +78,8 @@ PAGES = {
     "/bases/beijing-light-industry-technician-college/": 2,
     # the province; its events, milestones, bases and award recipients
     "/regions/beijing/": 5,
-    # events, milestones, awards and bases that match
-    "/search/?q=工匠精神": 4,
+    # how many events, milestones, awards and bases match; the rows of each kind that does
+    "/search/?q=工匠精神": 5,
 }
 
 

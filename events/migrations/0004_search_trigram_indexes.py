@@ -1,10 +1,9 @@
 """Trigram indexes for search on PostgreSQL.
 
-Search matches substrings with icontains, which PostgreSQL runs as
-UPPER(column) LIKE UPPER('%词%'). A GIN trigram index on UPPER(column) answers that for
-queries of three or more characters without reading every row. SQLite has no such index;
-its scan is fast enough at the sizes it is meant for. The fields are those events/search.py
-searches.
+Search matches a caseless word (Chinese, digits) with column LIKE '%词%'. A GIN trigram
+index on the column answers that for words of three or more characters without reading
+every row. SQLite has no such index; its scan is fast enough at the sizes it is meant for.
+The fields are those events/search.py searches.
 """
 
 from django.db import migrations
@@ -30,7 +29,7 @@ def create_indexes(apps, schema_editor):
         for column in columns:
             schema_editor.execute(
                 f'CREATE INDEX IF NOT EXISTS "{index_name(table, column)}" '
-                f'ON "{table}" USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
+                f'ON "{table}" USING gin ("{column}" gin_trgm_ops)'
             )
 
 

@@ -3,6 +3,7 @@
 from django.utils.cache import add_never_cache_headers
 from django_filters.views import FilterView
 
+from .. import search
 from ..caching import ContentCachedPaginator
 
 
@@ -48,7 +49,7 @@ class PublicListView(PageMixin, FilterView):
         filters = sorted(
             (name, values) for name, values in self.request.GET.lists() if name != "page" and any(values)
         )
-        return ContentCachedPaginator(
+        paginator = ContentCachedPaginator(
             queryset,
             per_page,
             orphans=orphans,
@@ -56,6 +57,10 @@ class PublicListView(PageMixin, FilterView):
             count_key=f"count:{type(self).__name__}:{filters!r}",
             **kwargs,
         )
+        if self.request.GET.get("q", "").strip():
+            ordering = queryset.query.order_by or queryset.model._meta.ordering
+            paginator.object_list = search.order_matches(queryset, paginator.count, ordering)
+        return paginator
 
     def get_canonical_query(self):
         page = self.request.GET.get("page", "")

@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .. import search
+from ..caching import content_cached
 from ..models import Award, Event, KeyFigure
 from .content import public_bases, public_milestones
 from .mixins import PageMixin
@@ -108,11 +109,13 @@ class SearchView(PageMixin, TemplateView):
         context["query"] = self.query
         context["terms"] = search.terms(self.query)
         context["groups"] = self.results() if self.query else []
-        context["total"] = sum(len(group["results"]) for group in context["groups"])
+        context["total"] = sum(group["count"] for group in context["groups"])
+        context["total_capped"] = any(group["count_capped"] for group in context["groups"])
         return context
 
     def results(self):
-        """Up to RESULTS_PER_TYPE of each kind; one more is fetched to know whether there are others."""
+        """How many of each kind match (counted up to search.SPARSE_MATCHES) and the first
+        RESULTS_PER_TYPE of them, fetched in the order that is quick for that many."""
         query = self.query
         sources = [
             (
@@ -137,13 +140,19 @@ class SearchView(PageMixin, TemplateView):
         ]
         groups = []
         for key, label, queryset, list_url in sources:
-            rows = list(queryset[: RESULTS_PER_TYPE + 1])
+            count = content_cached(
+                f"search-count:{key}:{query}", lambda queryset=queryset: search.capped_count(queryset)
+            )
+            ordering = queryset.query.order_by or queryset.model._meta.ordering
+            rows = list(search.order_matches(queryset, count, ordering)[:RESULTS_PER_TYPE]) if count else []
             groups.append(
                 {
                     "key": key,
                     "label": label,
-                    "results": rows[:RESULTS_PER_TYPE],
-                    "more": len(rows) > RESULTS_PER_TYPE,
+                    "results": rows,
+                    "count": min(count, search.SPARSE_MATCHES),
+                    "count_capped": count > search.SPARSE_MATCHES,
+                    "more": count > RESULTS_PER_TYPE,
                     "list_url": list_url,
                 }
             )

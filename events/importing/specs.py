@@ -36,6 +36,7 @@ REFERENCE_ALIASES = {
 # Fields that say when a row was touched rather than what it says: a change to them alone
 # does not make a row "updated", and a real update refreshes them unless the file gives them.
 BOOKKEEPING_FIELDS = {"updated_at"}
+TIMESTAMPS = ("created_at", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -113,10 +114,11 @@ class ContentSpec:
 
     @cached_property
     def columns(self):
-        """CSV columns in template order: natural key first, then the rest in model order."""
+        """CSV columns in template order: natural key, the other fields, links, then timestamps."""
         names = [*self.natural_key]
-        names += [f.name for f in self.concrete_fields if f.name not in names]
+        names += [f.name for f in self.concrete_fields if f.name not in names and f.name not in TIMESTAMPS]
         names += [f.name for f in self.many_to_many]
+        names += [f.name for f in self.concrete_fields if f.name in TIMESTAMPS]
         return names
 
     @cached_property
@@ -190,7 +192,8 @@ class Registry:
     def for_csv_file(self, filename):
         """The spec whose name the CSV file name starts with: training_bases-beijing.csv → trainingbase."""
         stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
-        stem = "".join(ch for ch in stem if ch.isalnum())
+        # Letters only, after any leading number: 03_training_bases-2023.csv → trainingbases…
+        stem = "".join(ch for ch in stem if ch.isalnum()).lstrip("0123456789")
         for spec in sorted(self, key=lambda s: -len(s.name)):
             if stem.startswith(spec.name):
                 return spec

@@ -12,7 +12,7 @@ from events.models import Event, KeyFigure, Milestone, Province, Sector, Trainin
 
 from .conftest import FIXTURE_FILES
 from .factories import make_event
-from .import_helpers import counts, import_content, import_fails, snapshot, write_json
+from .import_helpers import import_content, import_fails, snapshot, write_json
 
 pytestmark = pytest.mark.django_db
 
@@ -171,9 +171,10 @@ def test_yaml_fixtures_are_read_record_by_record(db, tmp_path):
     path = tmp_path / "provinces.yaml"
     path.write_text(
         "- model: events.province\n"
-        "  fields: &beijing {code: '110000', name: 北京市, short_name: 北京, slug: beijing, kind: municipality}\n"
+        "  fields: {code: '110000', name: 北京市, short_name: 北京, slug: beijing, kind: municipality}\n"
         "- model: events.province\n"
-        "  fields:\n    code: '120000'\n    name: 天津市\n    short_name: 天津\n    slug: tianjin\n    kind: 直辖市\n",
+        "  fields:\n"
+        "    code: '120000'\n    name: 天津市\n    short_name: 天津\n    slug: tianjin\n    kind: 直辖市\n",
         encoding="utf-8",
     )
 

@@ -125,11 +125,16 @@ def _reference_text(target, instance):
     return str(getattr(instance, target.key_field))
 
 
-def write_csv(stream, spec):
-    """One model as a CSV list with a header row (UTF-8 with BOM, so spreadsheets read it)."""
+def write_csv(stream, spec, *, empty=False):
+    """One model as a CSV list with a header row (UTF-8 with BOM, so spreadsheets read it).
+
+    With empty=True only the header is written: the model's CSV template.
+    """
     stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(spec.columns)
+    if empty:
+        return
     for chunk in _chunks(spec):
         for instance in chunk:
             writer.writerow([csv_cell(spec, instance, name) for name in spec.columns])

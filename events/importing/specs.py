@@ -36,7 +36,8 @@ REFERENCE_ALIASES = {
 # Fields that say when a row was touched rather than what it says: a change to them alone
 # does not make a row "updated", and a real update refreshes them unless the file gives them.
 BOOKKEEPING_FIELDS = {"updated_at"}
-TIMESTAMPS = ("created_at", "updated_at")
+# Publication state and timestamps close a CSV row, after what the row is about.
+LAST_COLUMNS = ("status", "published_at", "created_at", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,11 @@ class ContentSpec:
 
     @cached_property
     def columns(self):
-        """CSV columns in template order: natural key, the other fields, links, then timestamps."""
+        """CSV columns in template order: natural key, the other fields, links, state and timestamps."""
         names = [*self.natural_key]
-        names += [f.name for f in self.concrete_fields if f.name not in names and f.name not in TIMESTAMPS]
+        names += [f.name for f in self.concrete_fields if f.name not in names and f.name not in LAST_COLUMNS]
         names += [f.name for f in self.many_to_many]
-        names += [f.name for f in self.concrete_fields if f.name in TIMESTAMPS]
+        names += [name for name in LAST_COLUMNS if name in self.fields_by_name]
         return names
 
     @cached_property

@@ -34,13 +34,18 @@ class Command(BaseCommand):
             help="只导出这种内容（如 event、events.trainingbase），可重复；默认全部。",
         )
         parser.add_argument(
+            "--empty",
+            action="store_true",
+            help="只写表头，不写数据：生成各类内容的 CSV 模板。",
+        )
+        parser.add_argument(
             "--output",
             "-o",
             metavar="PATH",
             help="JSON/YAML 写入的文件；CSV 写入的目录（每种内容一个 <model>.csv）。默认输出到标准输出。",
         )
 
-    def handle(self, *args, format, models, output, **options):
+    def handle(self, *args, format, models, output, empty, **options):
         specs = []
         for name in models or []:
             spec = registry().get(name)
@@ -51,8 +56,10 @@ class Command(BaseCommand):
             specs.append(spec)
         specs = [spec for spec in registry() if spec in specs] if specs else list(registry())
         if format == "csv":
-            self.export_csv(specs, output)
+            self.export_csv(specs, output, empty)
             return
+        if empty:
+            raise CommandError("--empty 只用于 CSV 模板：请同时指定 --format csv。")
         writer = exporting.write_json if format == "json" else exporting.write_yaml
         if output:
             with Path(output).open("w", encoding="utf-8") as stream:
@@ -60,11 +67,11 @@ class Command(BaseCommand):
         else:
             writer(_Stream(self.stdout), specs)
 
-    def export_csv(self, specs, output):
+    def export_csv(self, specs, output, empty):
         if not output:
             if len(specs) != 1:
                 raise CommandError("导出多种内容为 CSV 时，请用 --output 指定目录；或用 --model 只选一种。")
-            exporting.write_csv(_Stream(self.stdout), specs[0])
+            exporting.write_csv(_Stream(self.stdout), specs[0], empty=empty)
             return
         folder = Path(output)
         if folder.exists() and not folder.is_dir():
@@ -73,4 +80,4 @@ class Command(BaseCommand):
         for position, spec in enumerate(specs, 1):
             path = folder / f"{position:02d}_{spec.name}.csv"
             with path.open("w", encoding="utf-8", newline="") as stream:
-                exporting.write_csv(stream, spec)
+                exporting.write_csv(stream, spec, empty=empty)

@@ -225,11 +225,11 @@ def test_a_crash_half_way_leaves_the_database_as_it_was(seed_content, tmp_path, 
     original = importer_module.Importer.link
     calls = []
 
-    def crash_on_third_batch(self, spec, links):
+    def crash_on_third_batch(self, spec, *args):
         calls.append(spec.label)
         if len(calls) == 3:
             raise RuntimeError("disk on fire")
-        return original(self, spec, links)
+        return original(self, spec, *args)
 
     monkeypatch.setattr(importer_module.Importer, "link", crash_on_third_batch)
 
@@ -250,11 +250,11 @@ def test_a_database_error_half_way_is_reported_and_rolls_back(seed_content, tmp_
     original = importer_module.Importer.link
     calls = []
 
-    def fail_on_third_batch(self, spec, links):
+    def fail_on_third_batch(self, spec, *args):
         calls.append(spec.label)
         if len(calls) == 3:
             raise IntegrityError("duplicate key value violates unique constraint")
-        return original(self, spec, links)
+        return original(self, spec, *args)
 
     monkeypatch.setattr(importer_module.Importer, "link", fail_on_third_batch)
 

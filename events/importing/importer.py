@@ -22,6 +22,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q, UniqueConstraint
 from django.utils import timezone
 
+from . import sql
 from .constraints import check_constraints
 from .readers import SourceError, read
 from .report import ImportReport, Location, Problem, problem_from_validation
@@ -315,6 +316,17 @@ class Importer:
                         found[value] = pk
         return found
 
+    def lookup_exact(self, spec, keys):
+        """{key: pk} by the natural key field alone."""
+        found = {}
+        for chunk in chunked(keys, QUERY_CHUNK):
+            found.update(
+                spec.model._base_manager.filter(**{f"{spec.key_field}__in": chunk}).values_list(
+                    spec.key_field, "pk"
+                )
+            )
+        return found
+
     def fetch_existing(self, spec, records, resolved):
         """{natural key: instance} for the rows these records will update."""
         manager = spec.model._base_manager
@@ -400,7 +412,8 @@ class Importer:
         problems = {}
         batch_pks = {instance.pk for _, instance, _ in checked if instance.pk}
         for names in spec.unique_sets:
-            attnames = [spec.fields_by_name[name].attname for name in names]
+            fields = [spec.fields_by_name[name] for name in names]
+            attnames = [f.attname for f in fields]
             claimed = {}
             for record, instance, _ in checked:
                 values = tuple(getattr(instance, attname) for attname in attnames)
@@ -412,10 +425,9 @@ class Importer:
                 else:
                     claimed[values] = (record, instance)
             for chunk in chunked(list(claimed), QUERY_CHUNK):
-                condition = Q()
-                for values in chunk:
-                    condition |= Q(**dict(zip(attnames, values, strict=True)))
-                for pk, *values in spec.model._base_manager.filter(condition).values_list("pk", *attnames):
+                for pk, *values in sql.matching_rows(spec.model, fields, chunk):
+                    if tuple(values) not in claimed:
+                        continue
                     record, instance = claimed[tuple(values)]
                     if pk != instance.pk and pk not in batch_pks and record.key not in problems:
                         problems[record.key] = self._unique_problem(spec, record, instance, names, None)
@@ -505,15 +517,19 @@ class Importer:
                 updated.append(instance)
             links.append((instance, relinked))
             outcome.append((record, "updated"))
+        # Rows that existed before have ids now; their old links are replaced, not added to.
+        existing_links = {instance.pk for instance, _ in links if instance.pk is not None}
         try:
             with transaction.atomic():
                 if created:
-                    spec.model._base_manager.bulk_create(created, batch_size=self.batch_size)
+                    sql.insert(spec.model, created)
+                    if spec.many_to_many:
+                        self.fetch_ids(spec, created)
                 if updated:
                     spec.model._base_manager.bulk_update(
                         updated, sorted(changed_fields), batch_size=self.batch_size
                     )
-                self.link(spec, links)
+                self.link(spec, links, existing_links)
         except DatabaseError as error:
             detail = str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
             for record, _ in outcome:
@@ -530,7 +546,7 @@ class Importer:
         for record, action in outcome:
             self.report.count(spec.label, action, record.key_text)
 
-    def link(self, spec, links):
+    def link(self, spec, links, existing):
         """Replace the many-to-many rows of created and relinked rows, in bulk."""
         for model_field in spec.many_to_many:
             through = model_field.remote_field.through
@@ -542,14 +558,22 @@ class Importer:
             ]
             if not touched:
                 continue
-            for chunk in chunked([pk for pk, _ in touched], QUERY_CHUNK):
+            for chunk in chunked([pk for pk, _ in touched if pk in existing], QUERY_CHUNK):
                 through.objects.filter(**{f"{source}_id__in": chunk}).delete()
-            rows = [
-                through(**{f"{source}_id": pk, f"{target}_id": target_pk})
-                for pk, target_pks in touched
-                for target_pk in sorted(target_pks)
-            ]
-            through.objects.bulk_create(rows, batch_size=self.batch_size)
+            pairs = [(pk, target_pk) for pk, target_pks in touched for target_pk in sorted(target_pks)]
+            sql.insert_links(
+                through,
+                through._meta.get_field(source).column,
+                through._meta.get_field(target).column,
+                pairs,
+            )
+
+    def fetch_ids(self, spec, instances):
+        """Give rows inserted without RETURNING their ids, found again by natural key."""
+        ids = self.lookup_exact(spec, [getattr(instance, spec.key_field) for instance in instances])
+        for instance in instances:
+            instance.pk = ids[getattr(instance, spec.key_field)]
+            instance._state.adding = False
 
 
 def run_import(sources, *, dry_run=False, batch_size=BATCH_SIZE, progress=None):

@@ -70,9 +70,11 @@ class Importer:
         # why a reference is missing. Keys of records with problems are kept in `failed`.
         self.seen = {label: {} for label in self.registry.order}
         self.failed = {label: set() for label in self.registry.order}
+        self.file_numbers = {}
         self.bytes_read = 0
         self.bytes_total = 0
         self.now = timezone.now()
+        self._targets = {}
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -123,7 +125,7 @@ class Importer:
             for problem in problems:
                 report.add(problem)
             return
-        first = self.seen[spec.label].get(record.key)
+        first = self.first_seen(spec, record.key)
         if first is not None:
             report.add(
                 Problem(
@@ -135,7 +137,7 @@ class Importer:
                 )
             )
             return
-        self.seen[spec.label][record.key] = raw.location
+        self.remember(spec, record.key, raw.location)
         if problems:
             # Still validated with its batch, so that every problem of the record is reported.
             record.has_problems = True
@@ -149,6 +151,25 @@ class Importer:
         self.buffered_keys[spec.label].add(record.key)
         if len(self.buffers[spec.label]) >= self.batch_size:
             self.flush(spec.label)
+
+    # Every key of a large import is remembered, so each entry is kept small: the key itself
+    # (a slug rather than a one-item tuple) and its place packed into one integer.
+
+    def remember(self, spec, key, location):
+        if location.file not in self.file_numbers:
+            self.file_numbers[location.file] = len(self.file_numbers)
+        number = location.record if location.record is not None else location.line
+        place = (self.file_numbers[location.file] << 40) | (number << 1) | (location.record is None)
+        self.seen[spec.label][key[0] if len(key) == 1 else key] = place
+
+    def first_seen(self, spec, key):
+        """Where a natural key was first met in this import, or None."""
+        place = self.seen[spec.label].get(key[0] if len(key) == 1 else key)
+        if place is None:
+            return None
+        files = list(self.file_numbers)
+        file, number = files[place >> 40], (place & ((1 << 40) - 1)) >> 1
+        return Location(file, line=number) if place & 1 else Location(file, record=number)
 
     def parse(self, spec, raw):
         """The record's values converted; (None, problems) when it has no usable natural key."""
@@ -276,10 +297,13 @@ class Importer:
         yield from record.many.items()
 
     def _target(self, spec, name):
-        return self.registry.for_model(spec.fields_by_name[name].related_model)
+        key = (spec.label, name)
+        if key not in self._targets:
+            self._targets[key] = self.registry.for_model(spec.fields_by_name[name].related_model)
+        return self._targets[key]
 
     def _missing_reference(self, spec, record, name, target, key):
-        first = self.seen[target.label].get((key,))
+        first = self.first_seen(target, (key,))
         if (key,) in self.failed[target.label] and first is not None:
             zh = f"引用的{target.verbose_name}「{key}」有错误（{first}），未能导入。"
             en = f"The referenced {target.label} {key!r} has errors at {first.english}."

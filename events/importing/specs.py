@@ -40,17 +40,17 @@ BOOKKEEPING_FIELDS = {"updated_at"}
 LAST_COLUMNS = ("status", "published_at", "created_at", "updated_at")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ContentSpec:
     model: type[models.Model]
     natural_key: tuple[str, ...]
     aliases: tuple[str, ...] = field(default=())
 
-    @property
+    @cached_property
     def label(self):
         return self.model._meta.label_lower
 
-    @property
+    @cached_property
     def name(self):
         """The short name used for CSV files and the --model option: event, trainingbase…"""
         return self.model._meta.model_name

@@ -8,6 +8,7 @@ its Chinese label (院校 for institution) and a yes/no by 是/否.
 import datetime
 import json
 from decimal import Decimal
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -35,16 +36,52 @@ def reference_key(value):
     return text
 
 
+@cache
+def _kind(model_field):
+    """What sort of value a field takes, worked out once per field."""
+    if model_field.many_to_many:
+        return "many"
+    if model_field.is_relation:
+        return "reference"
+    for kind, classes in (
+        ("boolean", models.BooleanField),
+        ("text", (models.CharField, models.TextField)),
+        ("file", models.FileField),
+        ("json", models.JSONField),
+        ("datetime", models.DateTimeField),
+        ("date", models.DateField),
+        ("decimal", models.DecimalField),
+        ("integer", models.IntegerField),
+    ):
+        if isinstance(model_field, classes):
+            return kind
+    return "other"
+
+
+@cache
+def _choices(model_field):
+    """{accepted text: stored value} for a field with choices: its values and its labels."""
+    if not model_field.choices:
+        return None
+    accepted = {}
+    for value, label in model_field.flatchoices:
+        accepted.setdefault(str(label), value)
+    for value, _ in model_field.flatchoices:
+        accepted[str(value)] = value
+    return accepted
+
+
 def convert(model_field, value, *, from_csv=False):
     """The Python value for a field, ABSENT when a CSV cell leaves a defaulted field as it is."""
-    if model_field.many_to_many:
+    kind = _kind(model_field)
+    if kind == "many":
         if value is None or (from_csv and isinstance(value, str) and not value.strip()):
             return []
         items = split_list(value) if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)):
             raise ValidationError("应为一组引用（列表）。", code="invalid_list")
         return [reference_key(item) for item in items]
-    if model_field.is_relation:
+    if kind == "reference":
         if value is None or (from_csv and str(value).strip() == ""):
             return None
         return reference_key(value)
@@ -54,27 +91,35 @@ def convert(model_field, value, *, from_csv=False):
             return ABSENT
     if value is None:
         return None
-    if isinstance(value, (dict, list)) and not isinstance(model_field, models.JSONField):
+    if isinstance(value, (dict, list)) and kind != "json":
         raise ValidationError("这里应为单个值，而不是列表或对象。", code="invalid_type")
-    if model_field.choices and isinstance(value, str):
-        value = _choice_value(model_field, value)
-    if isinstance(model_field, models.BooleanField):
+    if isinstance(value, str) and (choices := _choices(model_field)) is not None:
+        value = choices.get(value, value)
+    if kind == "text":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            raise ValidationError("这里应为文本。", code="invalid_type")
+        return model_field.to_python(value)
+    if kind == "integer":
+        if isinstance(value, bool):
+            raise ValidationError("这里应为整数。", code="invalid_type")
+        if type(value) is int:
+            return value
+        return model_field.to_python(value)
+    if kind == "boolean":
         return _boolean(value)
-    if isinstance(model_field, (models.CharField, models.TextField)) and isinstance(value, bool):
-        raise ValidationError("这里应为文本。", code="invalid_type")
-    if isinstance(model_field, models.DecimalField) and isinstance(value, float):
+    if kind == "decimal" and isinstance(value, float):
         value = Decimal(repr(value))
-    if isinstance(model_field, (models.IntegerField,)) and isinstance(value, bool):
-        raise ValidationError("这里应为整数。", code="invalid_type")
-    if isinstance(model_field, models.DateTimeField):
+    if kind == "datetime":
         converted = model_field.to_python(value)
         if converted is not None and timezone.is_naive(converted):
             converted = timezone.make_aware(converted)
         return converted
-    if isinstance(model_field, models.DateField) and isinstance(value, datetime.datetime):
+    if kind == "date" and isinstance(value, datetime.datetime):
         raise ValidationError("这里应为日期，而不是日期时间。", code="invalid_type")
-    if isinstance(model_field, models.FileField):
-        return "" if value is None else str(value)
+    if kind == "file":
+        return str(value)
     return model_field.to_python(value)
 
 
@@ -97,16 +142,6 @@ def _from_cell(model_field, text):
     if model_field.has_default():
         return ABSENT
     return None
-
-
-def _choice_value(model_field, text):
-    values = {str(value) for value, _ in model_field.flatchoices}
-    if text in values:
-        return text
-    for value, label in model_field.flatchoices:
-        if text == str(label):
-            return value
-    return text
 
 
 def _boolean(value):

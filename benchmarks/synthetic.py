@@ -145,8 +145,8 @@ def generate(output, *, events=100_000, milestones_per_event=2, figures_per_even
             }
             milestone_json.write("events.milestone", milestone)
             milestone_csv.write(
-                milestone["slug"], slug, milestone["title"], milestone["description"], date, "", "day", "北京",
-                ";".join(regions[:1]),
+                milestone["slug"], slug, milestone["title"], milestone["description"], date, "", "day",
+                "北京", ";".join(regions[:1]),
             )  # fmt: skip
         for position in range(1, figures_per_event + 1):
             value = rng.randint(1, 5000)

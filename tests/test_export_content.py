@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from PIL import Image
 
 from events.importing.exporting import csv_template
 from events.importing.specs import registry
@@ -32,8 +34,15 @@ TEMPLATES = Path(__file__).parent.parent / "docs" / "csv-templates"
 
 
 @pytest.fixture
-def content(seed_content):
-    """The seed, plus a draft, a scheduled event and rows the seed leaves empty."""
+def content(seed_content, settings, tmp_path):
+    """The seed, plus a draft, a scheduled event, an image and rows the seed leaves empty."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 6), "white").save(picture, "PNG")
+    museum = Event.objects.get(rank=7)
+    museum.image = SimpleUploadedFile("museum.png", picture.getvalue(), content_type="image/png")
+    museum.image_alt = "世界技能博物馆外景"
+    museum.save()
     draft = make_event(slug="draft-event", year=2024, rank=1, status="draft")
     draft.regions.set(Province.objects.filter(code__in=["110000", "650000"]))
     scheduled = make_event(
@@ -93,6 +102,8 @@ def test_json_export_reimports_into_an_empty_database_field_by_field(content, tm
 
     assert snapshot() == before
     assert Event.objects.get(slug="draft-event").status == "draft"
+    museum = Event.objects.get(rank=7)
+    assert (museum.image.name.endswith(".png"), museum.image_width, museum.image_height) == (True, 8, 6)
     assert Event.objects.get(slug="scheduled-event").is_scheduled
 
 

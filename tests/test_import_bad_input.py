@@ -317,3 +317,24 @@ def test_an_unsupported_file_type(unchanged, tmp_path):
     path.write_bytes(b"PK\x03\x04")
 
     assert "不支持的文件类型" in import_fails(path)
+
+
+def test_an_image_that_is_not_in_media_storage(unchanged, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = write_json(
+        tmp_path / "x.json",
+        [
+            GOOD_CATEGORY,
+            event(image="events/2024/missing.jpg", image_alt="会场"),
+            event(slug="b", rank=2, image="../x"),
+        ],
+    )
+
+    errors = import_fails(path)
+
+    assert (
+        "第 2 条记录 events.event「2024-new-event」 字段 image：文件「events/2024/missing.jpg」不在媒体存储中"
+        in errors
+    )
+    assert "第 3 条记录 events.event「b」 字段 image：文件「../x」不在媒体存储中" in errors
+    assert "第 3 条记录 events.event「b」 字段 image_alt：上传图片时必须填写替代文字" in errors

@@ -17,9 +17,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q, UniqueConstraint
+from django.db.models import FileField, Q, UniqueConstraint
 from django.utils import timezone
 
 from . import sql
@@ -401,16 +401,34 @@ class Importer:
 
     def build(self, spec, record, instance, resolved):
         """Apply the record to the row (new or fetched) and validate it; problems or []."""
+        problems = []
         for name, value in record.values.items():
-            setattr(instance, spec.fields_by_name[name].attname, value)
+            model_field = spec.fields_by_name[name]
+            if isinstance(model_field, FileField):
+                # Stored as the file's name; setting it through the field would open the file
+                # to measure an image. The width and height come with the record.
+                if value and value != getattr(instance, model_field.attname).name:
+                    problems += self._missing_file(spec, record, model_field, value)
+                if model_field.max_length and len(value) > model_field.max_length:
+                    error = ValidationError(
+                        f"文件名不能超过 {model_field.max_length} 个字符。", code="max_length"
+                    )
+                    problems += problem_from_validation(
+                        record.location, error, model=spec.label, key=record.key_text, field=name
+                    )
+                instance.__dict__[model_field.attname] = value
+            else:
+                setattr(instance, model_field.attname, value)
         for name, key in record.references.items():
             if name not in record.bad_fields:
                 setattr(instance, spec.fields_by_name[name].attname, resolved[name][key] if key else None)
-        problems = []
-        relations = [f.name for f in spec.foreign_keys] + [f.name for f in spec.many_to_many]
+        # References are resolved above and files checked there; cleaning a file field would
+        # open it.
+        checked_here = [f.name for f in spec.foreign_keys] + [f.name for f in spec.many_to_many]
+        checked_here += [f.name for f in spec.concrete_fields if isinstance(f, FileField)]
         try:
             instance.full_clean(
-                exclude=[*relations, *record.bad_fields], validate_unique=False, validate_constraints=False
+                exclude=[*checked_here, *record.bad_fields], validate_unique=False, validate_constraints=False
             )
         except ValidationError as error:
             problems += problem_from_validation(record.location, error, model=spec.label, key=record.key_text)
@@ -430,6 +448,23 @@ class Importer:
                     record.location, error, model=spec.label, key=record.key_text
                 )
         return problems
+
+    def _missing_file(self, spec, record, model_field, name):
+        try:
+            if model_field.storage.exists(name):
+                return []
+        except (SuspiciousOperation, OSError, ValueError):
+            pass  # a name outside the storage (../x.jpg) is as missing as an absent file
+        return [
+            Problem(
+                record.location,
+                f"文件「{name}」不在媒体存储中：请先把图片上传到媒体存储，再导入引用它的记录。",
+                f"The file {name!r} is not in media storage; upload it before importing records that use it.",
+                spec.label,
+                record.key_text,
+                model_field.name,
+            )
+        ]
 
     def check_unique(self, spec, checked):
         """Unique fields and constraints, within the batch and against other rows in the database."""

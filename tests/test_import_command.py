@@ -319,3 +319,19 @@ def test_drafts_stay_drafts_and_unknown_files_are_refused(db, tmp_path):
     with pytest.raises(CommandError, match="找不到文件"):
         import_content(missing)
     assert Event.objects.get(slug="draft-event").status == "draft"
+
+
+def test_bad_options_are_clear_errors(db, tmp_path):
+    path = write_json(tmp_path / "x.json", [])
+
+    with pytest.raises(CommandError, match="未知的内容类型「spaceship」"):
+        import_content(path, csv_model="spaceship")
+    with pytest.raises(CommandError, match="--batch-size 至少为 1"):
+        import_content(path, batch_size=0)
+
+
+def test_an_empty_file_imports_nothing(db, tmp_path):
+    stdout, _ = import_content(write_json(tmp_path / "empty.json", []))
+
+    assert "读取 1 个文件、0 条记录。" in stdout
+    assert "导入完成" in stdout

@@ -99,11 +99,10 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     counts: dict = field(default_factory=lambda: defaultdict(ModelCounts))
     samples: dict = field(default_factory=lambda: defaultdict(list))
-    interrupted: bool = False
 
     @property
     def ok(self):
-        return not self.problems and not self.interrupted
+        return not self.problems
 
     @property
     def applied(self):

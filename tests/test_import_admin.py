@@ -36,6 +36,13 @@ def token_in(response):
     return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
 
 
+@pytest.fixture(autouse=True)
+def staging_dir(settings, tmp_path):
+    """Uploads wait in a folder of the test's own."""
+    settings.IMPORT_STAGING_DIR = tmp_path / "staged"
+    return settings.IMPORT_STAGING_DIR
+
+
 @pytest.fixture
 def importer_client(client):
     client.force_login(staff())
@@ -69,7 +76,7 @@ def test_the_form_page(importer_client, django_assert_num_queries):
     assert "检查文件" in page
 
 
-def test_upload_shows_the_dry_run_then_confirm_applies_it(importer_client):
+def test_upload_shows_the_dry_run_then_confirm_applies_it(importer_client, staging_dir):
     provinces = upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())
 
     checked = importer_client.post(URL, {"file": provinces})
@@ -81,10 +88,13 @@ def test_upload_shows_the_dry_run_then_confirm_applies_it(importer_client):
     assert "<code>110000</code>" in page
     assert Province.objects.count() == 0
 
+    assert len(list(staging_dir.iterdir())) == 1
+
     applied = importer_client.post(URL, {"token": token_in(checked)}, follow=True)
 
     assert "已导入 01_provinces.json：新建 35 条，更新 0 条，0 条未变。" in applied.content.decode()
     assert Province.objects.count() == 35
+    assert list(staging_dir.iterdir()) == []
 
 
 def test_a_second_upload_of_the_same_file_reports_it_unchanged(importer_client, seed_content):

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from . import sql
 from .constraints import check_constraints
+from .ledger import KeyLedger
 from .readers import SourceError, read
 from .report import ImportReport, Location, Problem, problem_from_validation
 from .specs import BOOKKEEPING_FIELDS, ContentSpec, registry
@@ -68,9 +69,8 @@ class Importer:
         self.waiting = {label: [] for label in self.registry.order}
         # Every natural key met so far, with where it was met, to catch duplicates and to say
         # why a reference is missing. Keys of records with problems are kept in `failed`.
-        self.seen = {label: {} for label in self.registry.order}
+        self.ledger = None
         self.failed = {label: set() for label in self.registry.order}
-        self.file_numbers = {}
         self.bytes_read = 0
         self.bytes_total = 0
         self.now = timezone.now()
@@ -82,6 +82,14 @@ class Importer:
         sources = list(sources)
         self.report.files = [source.name for source in sources]
         self.bytes_total = sum(source.size for source in sources)
+        self.ledger = KeyLedger()
+        try:
+            self._run(sources)
+        finally:
+            self.ledger.close()
+        return self.report
+
+    def _run(self, sources):
         with transaction.atomic():
             for source in sources:
                 try:
@@ -99,7 +107,6 @@ class Importer:
                 self.progress(self, done=True)
             if self.dry_run or not self.report.ok:
                 transaction.set_rollback(True)
-        return self.report
 
     def _on_read(self, count):
         self.bytes_read += count
@@ -125,7 +132,7 @@ class Importer:
             for problem in problems:
                 report.add(problem)
             return
-        first = self.first_seen(spec, record.key)
+        first = self.ledger.add(spec.label, record.key, raw.location)
         if first is not None:
             report.add(
                 Problem(
@@ -137,7 +144,6 @@ class Importer:
                 )
             )
             return
-        self.remember(spec, record.key, raw.location)
         if problems:
             # Still validated with its batch, so that every problem of the record is reported.
             record.has_problems = True
@@ -151,25 +157,6 @@ class Importer:
         self.buffered_keys[spec.label].add(record.key)
         if len(self.buffers[spec.label]) >= self.batch_size:
             self.flush(spec.label)
-
-    # Every key of a large import is remembered, so each entry is kept small: the key itself
-    # (a slug rather than a one-item tuple) and its place packed into one integer.
-
-    def remember(self, spec, key, location):
-        if location.file not in self.file_numbers:
-            self.file_numbers[location.file] = len(self.file_numbers)
-        number = location.record if location.record is not None else location.line
-        place = (self.file_numbers[location.file] << 40) | (number << 1) | (location.record is None)
-        self.seen[spec.label][key[0] if len(key) == 1 else key] = place
-
-    def first_seen(self, spec, key):
-        """Where a natural key was first met in this import, or None."""
-        place = self.seen[spec.label].get(key[0] if len(key) == 1 else key)
-        if place is None:
-            return None
-        files = list(self.file_numbers)
-        file, number = files[place >> 40], (place & ((1 << 40) - 1)) >> 1
-        return Location(file, line=number) if place & 1 else Location(file, record=number)
 
     def parse(self, spec, raw):
         """The record's values converted; (None, problems) when it has no usable natural key."""
@@ -303,7 +290,7 @@ class Importer:
         return self._targets[key]
 
     def _missing_reference(self, spec, record, name, target, key):
-        first = self.first_seen(target, (key,))
+        first = self.ledger.get(target.label, (key,))
         if (key,) in self.failed[target.label] and first is not None:
             zh = f"引用的{target.verbose_name}「{key}」有错误（{first}），未能导入。"
             en = f"The referenced {target.label} {key!r} has errors at {first.english}."

@@ -5,8 +5,9 @@ after the buffers of the models it refers to, so a milestone is written after it
 even when both come from one file. A flush resolves references with one query per field,
 fetches the rows it will update with one more, validates every record in Python (field
 validation, clean(), check constraints, unique fields and constraints against the batch and
-the database) and writes the valid ones with bulk_create/bulk_update. A record whose
-reference is not known yet waits until the end, for a row defined later in the files.
+the database) and writes the valid ones: new rows with one executemany INSERT, changed rows
+with bulk_update, links in bulk. A record whose reference is not known yet waits until the
+end, for a row defined later in the files.
 
 Every problem is collected; if there is any (or on a dry run) the transaction is rolled
 back, so the database is exactly as it was. An interrupt or a crash rolls back too.

@@ -1,6 +1,6 @@
 """A large synthetic data set as fixture JSON and CSV files, for import and load benchmarks.
 
-    python benchmarks/synthetic.py --events 100000 --bases 10000 --output /tmp/synthetic
+    python benchmarks/synthetic.py --events 100000 --bases 10000 --output synthetic-data
 
 writes N events (spread over the years 1949–2100, ranks unique per year), each with its
 milestones and key figures, and M training bases in batches, as

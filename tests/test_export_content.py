@@ -25,8 +25,8 @@ from events.models import (
     TrainingBaseBatch,
 )
 
+from .content_io import delete_all_content, import_content, snapshot
 from .factories import make_event, make_key_figure, make_milestone
-from .import_helpers import delete_all_content, import_content, snapshot
 
 pytestmark = pytest.mark.django_db
 

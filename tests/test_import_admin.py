@@ -12,7 +12,7 @@ from django.urls import reverse
 from events.models import Category, Province, TrainingBaseKind
 
 from .conftest import FIXTURE_FILES
-from .import_helpers import snapshot
+from .content_io import snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from events.models import Category
 
-from .import_helpers import import_fails, snapshot, write_json
+from .content_io import import_fails, snapshot, write_json
 
 pytestmark = pytest.mark.django_db
 

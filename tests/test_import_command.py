@@ -11,8 +11,8 @@ from events.importing import readers
 from events.models import Event, KeyFigure, Milestone, Province, Sector, TrainingBase
 
 from .conftest import FIXTURE_FILES
+from .content_io import delete_all_content, import_content, import_fails, snapshot, write_json
 from .factories import make_event
-from .import_helpers import import_content, import_fails, snapshot, write_json
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,6 @@ def summary_line(stdout, label):
 
 def test_the_seed_imports_into_an_empty_database_as_loaddata_loads_it(seed_content):
     loaded = snapshot()
-    from .import_helpers import delete_all_content
 
     delete_all_content()
     stdout, _ = import_content(*FIXTURE_FILES)

@@ -1,7 +1,7 @@
 """The few statements the importer runs often enough that Django's ORM overhead shows.
 
 bulk_create compiles every value of every row through the query compiler; for 100,000
-rows that costs more than the database does. These helpers prepare values the same way
+rows that costs more than the database does. These functions prepare values the same way
 (Field.pre_save and get_db_prep_save) and hand them to executemany. Nothing else differs:
 the tables, columns and conversions are the model's own.
 """

@@ -1,4 +1,4 @@
-"""Helpers for the import and export tests: running the commands and photographing the data."""
+"""Running the import and export commands in tests, and photographing the content."""
 
 import io
 import json

@@ -1,0 +1,1 @@
+"""Import and export of content: fixtures (JSON, YAML) and CSV lists, validated and atomic."""

@@ -1,0 +1,211 @@
+"""What the importer knows about each kind of content: its natural key, references and columns.
+
+Everything here is derived from the model, so a new field is importable and exportable the
+moment it is added; only the natural keys and the ways a province may be named are stated.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.apps import apps
+from django.db import models
+
+# The natural key of each content model, as fields of the model. A foreign key in a natural key
+# stands for the referenced row's own (single-field) natural key.
+NATURAL_KEYS = {
+    "events.province": ("code",),
+    "events.category": ("slug",),
+    "events.sourcearticle": ("slug",),
+    "events.event": ("slug",),
+    "events.milestone": ("slug",),
+    "events.keyfigure": ("event", "key"),
+    "events.award": ("slug",),
+    "events.awardrecipient": ("award", "name"),
+    "events.trainingbasekind": ("slug",),
+    "events.sector": ("slug",),
+    "events.trainingbasebatch": ("slug",),
+    "events.trainingbase": ("slug",),
+}
+
+# Besides its natural key, a reference may name a row by any of these unique fields:
+# a province as 110000, 北京市, 北京 or beijing.
+REFERENCE_ALIASES = {
+    "events.province": ("code", "name", "short_name", "slug"),
+}
+
+# Fields that say when a row was touched rather than what it says: a change to them alone
+# does not make a row "updated", and a real update refreshes them unless the file gives them.
+BOOKKEEPING_FIELDS = {"updated_at"}
+# Publication state and timestamps close a CSV row, after what the row is about.
+LAST_COLUMNS = ("status", "published_at", "created_at", "updated_at")
+
+
+@dataclass(frozen=True, eq=False)
+class ContentSpec:
+    model: type[models.Model]
+    natural_key: tuple[str, ...]
+    aliases: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def label(self):
+        return self.model._meta.label_lower
+
+    @cached_property
+    def name(self):
+        """The short name used for CSV files and the --model option: event, trainingbase…"""
+        return self.model._meta.model_name
+
+    @property
+    def verbose_name(self):
+        return str(self.model._meta.verbose_name)
+
+    @cached_property
+    def concrete_fields(self):
+        """Every stored field except the database id, in model order."""
+        return [f for f in self.model._meta.concrete_fields if not f.primary_key]
+
+    @cached_property
+    def foreign_keys(self):
+        return [f for f in self.concrete_fields if f.is_relation]
+
+    @cached_property
+    def many_to_many(self):
+        return list(self.model._meta.many_to_many)
+
+    @cached_property
+    def fields_by_name(self):
+        return {f.name: f for f in [*self.concrete_fields, *self.many_to_many]}
+
+    @cached_property
+    def key_field(self):
+        """The single field that other rows use to refer to this one (slug or code)."""
+        if len(self.natural_key) != 1:
+            return None
+        return self.natural_key[0]
+
+    @cached_property
+    def reference_fields(self):
+        return self.aliases or ((self.key_field,) if self.key_field else ())
+
+    @cached_property
+    def unique_sets(self):
+        """Unique fields and constraints other than the natural key, checked before writing."""
+        sets = [(f.name,) for f in self.concrete_fields if f.unique]
+        sets += [tuple(c.fields) for c in self.model._meta.total_unique_constraints]
+        return [s for s in dict.fromkeys(sets) if set(s) != set(self.natural_key)]
+
+    @cached_property
+    def dependencies(self):
+        """Labels of the other content models this one refers to."""
+        targets = {f.related_model._meta.label_lower for f in [*self.foreign_keys, *self.many_to_many]}
+        targets.discard(self.label)
+        return targets
+
+    @cached_property
+    def self_references(self):
+        return [f for f in self.foreign_keys if f.related_model is self.model]
+
+    def is_required(self, model_field):
+        """A field a new row cannot do without: no default, not blank, or part of the key."""
+        if model_field.name in self.natural_key:
+            return True
+        if model_field.many_to_many:
+            return False
+        return not model_field.blank and not model_field.has_default() and not model_field.null
+
+    @cached_property
+    def columns(self):
+        """CSV columns in template order: natural key, the other fields, links, state and timestamps."""
+        names = [*self.natural_key]
+        names += [f.name for f in self.concrete_fields if f.name not in names and f.name not in LAST_COLUMNS]
+        names += [f.name for f in self.many_to_many]
+        names += [name for name in LAST_COLUMNS if name in self.fields_by_name]
+        return names
+
+    @cached_property
+    def required_columns(self):
+        return [name for name in self.columns if self.is_required(self.fields_by_name[name])]
+
+    @cached_property
+    def column_aliases(self):
+        """Header names a spreadsheet may use for each field: its name or its Chinese label."""
+        aliases = {}
+        for name in self.columns:
+            aliases[name] = name
+            label = str(self.fields_by_name[name].verbose_name)
+            aliases.setdefault(label, name)
+        return aliases
+
+    def natural_key_text(self, key):
+        return "/".join(str(part) for part in key)
+
+
+def _build_specs():
+    specs = {}
+    for label, natural_key in NATURAL_KEYS.items():
+        model = apps.get_model(label)
+        specs[label] = ContentSpec(model, natural_key, REFERENCE_ALIASES.get(label, ()))
+    return specs
+
+
+def _dependency_order(specs):
+    order, done = [], set()
+
+    def visit(label, trail=()):
+        if label in done:
+            return
+        if label in trail:
+            raise ValueError(f"content models refer to each other in a cycle: {trail}")
+        for dependency in sorted(specs[label].dependencies):
+            visit(dependency, (*trail, label))
+        done.add(label)
+        order.append(label)
+
+    for label in specs:
+        visit(label)
+    return order
+
+
+class Registry:
+    """The content models in dependency order, found by label, model name or CSV file name."""
+
+    def __init__(self):
+        specs = _build_specs()
+        self.order = _dependency_order(specs)
+        self.specs = {label: specs[label] for label in self.order}
+
+    def __iter__(self):
+        return iter(self.specs.values())
+
+    def get(self, name):
+        """A spec by label (events.event), model name (event) or class name (Event)."""
+        name = (name or "").strip().lower()
+        if name in self.specs:
+            return self.specs[name]
+        for spec in self:
+            if name == spec.name:
+                return spec
+        return None
+
+    def for_model(self, model):
+        return self.specs.get(model._meta.label_lower)
+
+    def for_csv_file(self, filename):
+        """The spec whose name the CSV file name starts with: training_bases-beijing.csv → trainingbase."""
+        stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+        # Letters only, after any leading number: 03_training_bases-2023.csv → trainingbases…
+        stem = "".join(ch for ch in stem if ch.isalnum()).lstrip("0123456789")
+        for spec in sorted(self, key=lambda s: -len(s.name)):
+            if stem.startswith(spec.name):
+                return spec
+        return None
+
+
+_registry = None
+
+
+def registry():
+    global _registry
+    if _registry is None:
+        _registry = Registry()
+    return _registry

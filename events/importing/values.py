@@ -1,0 +1,155 @@
+"""Turning what a file says into field values: text, numbers, dates, choices, references.
+
+Fixtures carry JSON types; CSV cells are all text. Both go through the model field's own
+to_python(), so a bad value gets Django's message; on top of that a choice may be given by
+its Chinese label (院校 for institution) and a yes/no by 是/否.
+"""
+
+import datetime
+import json
+from decimal import Decimal
+from functools import cache
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from .readers import split_list
+
+TRUE_WORDS = {"true", "1", "yes", "y", "是", "对", "t"}
+FALSE_WORDS = {"false", "0", "no", "n", "否", "不", "f", ""}
+
+ABSENT = object()
+
+
+def reference_key(value):
+    """A natural-key reference as text: "slug", ["slug"] and 110000 all name one row."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != 1:
+            raise ValidationError('引用应为一个自然键，如 ["slug"] 或 "slug"。', code="invalid_reference")
+        value = value[0]
+    if isinstance(value, (dict, list, tuple, bool)) or value is None:
+        raise ValidationError('引用应为一个自然键，如 ["slug"] 或 "slug"。', code="invalid_reference")
+    text = str(value).strip()
+    if not text:
+        raise ValidationError("引用不能为空。", code="invalid_reference")
+    return text
+
+
+@cache
+def _kind(model_field):
+    """What sort of value a field takes, worked out once per field."""
+    if model_field.many_to_many:
+        return "many"
+    if model_field.is_relation:
+        return "reference"
+    for kind, classes in (
+        ("boolean", models.BooleanField),
+        ("text", (models.CharField, models.TextField)),
+        ("file", models.FileField),
+        ("json", models.JSONField),
+        ("datetime", models.DateTimeField),
+        ("date", models.DateField),
+        ("decimal", models.DecimalField),
+        ("integer", models.IntegerField),
+    ):
+        if isinstance(model_field, classes):
+            return kind
+    return "other"
+
+
+@cache
+def _choices(model_field):
+    """{accepted text: stored value} for a field with choices: its values and its labels."""
+    if not model_field.choices:
+        return None
+    accepted = {}
+    for value, label in model_field.flatchoices:
+        accepted.setdefault(str(label), value)
+    for value, _ in model_field.flatchoices:
+        accepted[str(value)] = value
+    return accepted
+
+
+def convert(model_field, value, *, from_csv=False):
+    """The Python value for a field, ABSENT when a CSV cell leaves a defaulted field as it is."""
+    kind = _kind(model_field)
+    if kind == "many":
+        if value is None or (from_csv and isinstance(value, str) and not value.strip()):
+            return []
+        items = split_list(value) if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            raise ValidationError("应为一组引用（列表）。", code="invalid_list")
+        return [reference_key(item) for item in items]
+    if kind == "reference":
+        if value is None or (from_csv and str(value).strip() == ""):
+            return None
+        return reference_key(value)
+    if from_csv:
+        value = _from_cell(model_field, value)
+        if value is ABSENT:
+            return ABSENT
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)) and kind != "json":
+        raise ValidationError("这里应为单个值，而不是列表或对象。", code="invalid_type")
+    if isinstance(value, str) and (choices := _choices(model_field)) is not None:
+        value = choices.get(value, value)
+    if kind == "text":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            raise ValidationError("这里应为文本。", code="invalid_type")
+        return model_field.to_python(value)
+    if kind == "integer":
+        if isinstance(value, bool):
+            raise ValidationError("这里应为整数。", code="invalid_type")
+        if type(value) is int:
+            return value
+        return model_field.to_python(value)
+    if kind == "boolean":
+        return _boolean(value)
+    if kind == "decimal" and isinstance(value, float):
+        value = Decimal(repr(value))
+    if kind == "datetime":
+        converted = model_field.to_python(value)
+        if converted is not None and timezone.is_naive(converted):
+            converted = timezone.make_aware(converted)
+        return converted
+    if kind == "date" and isinstance(value, datetime.datetime):
+        raise ValidationError("这里应为日期，而不是日期时间。", code="invalid_type")
+    if kind == "file":
+        return str(value)
+    return model_field.to_python(value)
+
+
+def _from_cell(model_field, text):
+    """A CSV cell: an empty one means NULL, blank text, or the field's default."""
+    text = text.strip() if not isinstance(model_field, models.TextField) else text
+    if text != "":
+        if isinstance(model_field, models.JSONField):
+            if text[:1] in "[{":
+                try:
+                    return json.loads(text)
+                except ValueError as error:
+                    raise ValidationError(f"不是有效的 JSON：{error}", code="invalid_json") from None
+            return split_list(text)
+        return text
+    if model_field.null:
+        return None
+    if isinstance(model_field, (models.CharField, models.TextField, models.FileField)):
+        return ""
+    if model_field.has_default():
+        return ABSENT
+    return None
+
+
+def _boolean(value):
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValidationError("应为 是/否 或 true/false。", code="invalid_boolean")

@@ -1,0 +1,69 @@
+"""The admin's import page: upload, see the dry run, confirm to apply — as import_content does."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views import View
+
+from .forms import ConfirmImportForm, ImportUploadForm
+from .importer import run_import
+from .staging import StagedFile
+
+PROBLEMS_SHOWN = 500
+
+
+class ImportContentView(PermissionRequiredMixin, View):
+    permission_required = "events.import_content"
+    raise_exception = True
+    template_name = "admin/import_content.html"
+
+    def get(self, request):
+        return self.render(request, ImportUploadForm())
+
+    def post(self, request):
+        if "token" in request.POST:
+            return self.apply(request)
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, form)
+        staged = StagedFile.store(form.cleaned_data["file"], form.cleaned_data["csv_model"])
+        report = run_import([staged.source()], dry_run=True)
+        confirm = None
+        if report.ok:
+            confirm = ConfirmImportForm(initial={"token": staged.token(request.user)})
+        else:
+            staged.delete()
+        return self.render(request, ImportUploadForm(), report=report, confirm=confirm, file_name=staged.name)
+
+    def apply(self, request):
+        form = ConfirmImportForm(request.POST)
+        staged = StagedFile.from_token(form.data.get("token", ""), request.user) if form.is_valid() else None
+        if staged is None:
+            messages.error(request, "待导入的文件已过期或无效，请重新上传并检查。")
+            return redirect(reverse("admin_import_content"))
+        report = run_import([staged.source()])
+        staged.delete()
+        if report.applied:
+            totals = report.totals
+            messages.success(
+                request,
+                f"已导入 {staged.name}：新建 {totals.created} 条，更新 {totals.updated} 条，"
+                f"{totals.unchanged} 条未变。",
+            )
+        return self.render(request, ImportUploadForm(), report=report, file_name=staged.name)
+
+    def render(self, request, form, **context):
+        report = context.get("report")
+        if report is not None:
+            problems = report.sorted_problems()
+            context["problems"] = problems[:PROBLEMS_SHOWN]
+            context["problems_hidden"] = max(len(problems) - PROBLEMS_SHOWN, 0)
+        context = {
+            **admin.site.each_context(request),
+            "title": "导入内容",
+            "form": form,
+            **context,
+        }
+        return TemplateResponse(request, self.template_name, context)

@@ -1,0 +1,173 @@
+"""The admin import page: upload, read the dry run, confirm — the same code as import_content."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from events.models import Category, Province, TrainingBaseKind
+
+from .conftest import FIXTURE_FILES
+from .content_io import snapshot
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/import/"
+
+
+def staff(username="importer", *, can_import=True):
+    user = User.objects.create_user(username, password="x", is_staff=True)
+    if can_import:
+        user.user_permissions.add(
+            Permission.objects.get(codename="import_content", content_type__app_label="events")
+        )
+    return user
+
+
+def upload(name, content):
+    return SimpleUploadedFile(name, content.encode("utf-8") if isinstance(content, str) else content)
+
+
+def token_in(response):
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+@pytest.fixture(autouse=True)
+def staging_dir(settings, tmp_path):
+    """Uploads wait in a folder of the test's own."""
+    settings.IMPORT_STAGING_DIR = tmp_path / "staged"
+    return settings.IMPORT_STAGING_DIR
+
+
+@pytest.fixture
+def importer_client(client):
+    client.force_login(staff())
+    return client
+
+
+def test_the_page_has_its_url_name_and_asks_visitors_to_log_in(client):
+    assert reverse("admin_import_content") == URL
+
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_staff_without_the_import_permission_are_refused(client):
+    client.force_login(staff(can_import=False))
+
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"file": upload("c.json", "[]")}).status_code == 403
+
+
+def test_the_form_page(importer_client, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        response = importer_client.get(URL)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>导入内容" in page
+    assert 'enctype="multipart/form-data"' in page
+    assert "检查文件" in page
+
+
+def test_upload_shows_the_dry_run_then_confirm_applies_it(importer_client, staging_dir):
+    provinces = upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())
+
+    checked = importer_client.post(URL, {"file": provinces})
+
+    page = checked.content.decode()
+    assert "检查结果：01_provinces.json 可以导入" in page
+    assert "省级行政区" in page
+    assert re.search(r"<td>35\s*<details>", page)
+    assert "<code>110000</code>" in page
+    assert Province.objects.count() == 0
+
+    assert len(list(staging_dir.iterdir())) == 1
+
+    applied = importer_client.post(URL, {"token": token_in(checked)}, follow=True)
+
+    assert "已导入 01_provinces.json：新建 35 条，更新 0 条，0 条未变。" in applied.content.decode()
+    assert Province.objects.count() == 35
+    assert list(staging_dir.iterdir()) == []
+
+
+def test_a_second_upload_of_the_same_file_reports_it_unchanged(importer_client, seed_content):
+    response = importer_client.post(
+        URL, {"file": upload("02_taxonomy.json", Path(FIXTURE_FILES[1]).read_bytes())}
+    )
+
+    page = response.content.decode()
+    assert re.search(r"<td>0\s*</td>\s*<td>0\s*</td>\s*<td>10</td>", page)  # the ten categories
+
+
+def test_every_error_is_listed_and_nothing_can_be_applied(importer_client, seed_content):
+    before = snapshot()
+    bad = json.dumps(
+        [
+            {"model": "events.category", "fields": {"slug": "fine", "name": "好的"}},
+            {
+                "model": "events.milestone",
+                "fields": {"slug": "m", "event": ["nowhere"], "date": "2023-02-30"},
+            },
+        ]
+    )
+
+    response = importer_client.post(URL, {"file": upload("bad.json", bad)})
+
+    page = response.content.decode()
+    assert "bad.json 有 4 个错误，未导入任何数据" in page
+    assert "bad.json 第 2 条记录" in page
+    assert "引用的大事「nowhere」不存在" in page
+    assert 'lang="en"' in page
+    assert 'name="token"' not in page
+    assert snapshot() == before
+
+
+def test_a_csv_upload_with_its_content_type_chosen(importer_client, seed_content):
+    csv_text = "\ufeffslug,name\nnew-kind,新的载体类型\n"
+
+    checked = importer_client.post(
+        URL, {"file": upload("kinds.csv", csv_text), "csv_model": "trainingbasekind"}
+    )
+    importer_client.post(URL, {"token": token_in(checked)})
+
+    assert checked.context["report"].counts["events.trainingbasekind"].created == 1
+    assert TrainingBaseKind.objects.get(slug="new-kind").name == "新的载体类型"
+
+
+def test_a_50_mb_upload_is_refused_with_its_size(importer_client, seed_content):
+    before = snapshot()
+    big = upload("big.json", b"[" + b" " * (50 * 1024 * 1024) + b"]")
+
+    response = importer_client.post(URL, {"file": big})
+
+    page = response.content.decode()
+    assert "文件有 50.0\xa0MB，超过了网页上传的上限 20.0\xa0MB" in page
+    assert "import_content" in page
+    assert snapshot() == before
+
+
+def test_a_file_of_another_type_is_refused(importer_client):
+    response = importer_client.post(URL, {"file": upload("events.xlsx", b"PK")})
+
+    assert "只能导入 .json、.yaml、.yml 或 .csv 文件。" in response.content.decode()
+
+
+def test_a_forged_or_foreign_token_applies_nothing(importer_client, client, seed_content):
+    category = '[{"model": "events.category", "fields": {"slug": "x", "name": "某类"}}]'
+    checked = importer_client.post(URL, {"file": upload("c.json", category)})
+    token = token_in(checked)
+
+    forged = importer_client.post(URL, {"token": token[:-3] + "abc"}, follow=True)
+    client.force_login(staff("someone-else"))
+    foreign = client.post(URL, {"token": token}, follow=True)
+
+    assert "待导入的文件已过期或无效" in forged.content.decode()
+    assert "待导入的文件已过期或无效" in foreign.content.decode()
+    assert not Category.objects.filter(slug="x").exists()

@@ -66,7 +66,7 @@ def test_staff_without_the_import_permission_are_refused(client):
 
 
 def test_the_form_page(importer_client, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = importer_client.get(URL)
 
     page = response.content.decode()

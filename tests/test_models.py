@@ -198,3 +198,13 @@ def test_dates_read_at_their_own_precision(start, end, precision, text):
 def test_datetime_attributes_match_precision():
     day = datetime.date(2023, 9, 1)
     assert [iso_date(day, p) for p in ("day", "month", "year")] == ["2023-09-01", "2023-09", "2023"]
+
+
+def test_a_share_over_a_hundred_percent_is_a_readable_form_error():
+    batch = make_training_base().batch
+    batch.main_host_share = 120
+
+    with pytest.raises(ValidationError) as error:
+        batch.validate_constraints()
+
+    assert "占比不能超过 100%。" in error.value.messages

@@ -1,18 +1,23 @@
 """Anonymous visitors get cached pages that are never stale; re-visits cost a 304."""
 
 import datetime
+import io
+import json
 import os
 import uuid
 
 import pytest
 import redis
+from django.core import serializers
 from django.core.cache import cache
+from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.caching import content_changed
-from events.models import Event, PublicationStatus
+from events.models import Event, KeyFigure, PublicationStatus
 
 from .factories import make_event
 
@@ -173,3 +178,24 @@ def test_list_counts_and_year_choices_are_computed_once_per_content_version(
     with django_capture_on_commit_callbacks(execute=True):
         make_event(year=2023)
     assert "共 4 件大事" in client.get("/events/?year=2023").content.decode()
+
+
+def test_an_import_makes_cached_pages_stale(
+    client, page_cache, seed_content, tmp_path, django_capture_on_commit_callbacks
+):
+    page = "/events/2023-second-national-skills-competition/"
+    assert "现场观赛" in client.get(page).content.decode()
+    figure = serializers.serialize(
+        "python",
+        [KeyFigure.objects.get(key="spectators")],
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
+    )[0]
+    figure["fields"]["label"] = "现场观赛的观众"
+    fixture = tmp_path / "figure.json"
+    fixture.write_text(json.dumps([figure], cls=DjangoJSONEncoder, ensure_ascii=False), encoding="utf-8")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_content", str(fixture), "--no-progress", stdout=io.StringIO())
+
+    assert "现场观赛的观众" in client.get(page).content.decode()

@@ -124,14 +124,6 @@ def _checks(model):
     return checks
 
 
-def _message(constraint):
-    """The constraint's message; a literal % in it (占比不能超过 100%) is not a format error."""
-    try:
-        return constraint.get_violation_error_message()
-    except (ValueError, TypeError, KeyError):
-        return str(constraint.violation_error_message)
-
-
 def evaluate(condition, instance):
     """True, False or None (unknown) for a Q object on an unsaved instance."""
     return compile_condition(type(instance), condition)(instance)
@@ -143,14 +135,11 @@ def check_constraints(instance):
     for constraint, compiled in _checks(type(instance)):
         if compiled is not None:
             if compiled(instance) is False:
-                errors.append(ValidationError(_message(constraint), code=constraint.name))
+                errors.append(ValidationError(constraint.get_violation_error_message(), code=constraint.name))
             continue
         try:
             constraint.validate(type(instance), instance)
         except ValidationError as error:
             errors.append(error)
-        except (ValueError, TypeError, KeyError):
-            # Django failed to format the message of a violated constraint.
-            errors.append(ValidationError(_message(constraint), code=constraint.name))
     if errors:
         raise ValidationError(errors)

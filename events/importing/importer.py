@@ -23,6 +23,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import FileField, Q, UniqueConstraint
 from django.utils import timezone
 
+from ..caching import content_changed
 from . import sql
 from .constraints import check_constraints
 from .ledger import KeyLedger
@@ -108,6 +109,9 @@ class Importer:
                 self.progress(self, done=True)
             if self.dry_run or not self.report.ok:
                 transaction.set_rollback(True)
+            # Rows are written in bulk, without signals: cached pages go stale once this
+            # commits (a rolled-back import discards the callback and changes nothing).
+            content_changed()
 
     def _on_read(self, count):
         self.bytes_read += count

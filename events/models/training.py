@@ -120,7 +120,7 @@ class TrainingBaseBatch(SlugNaturalKeyMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(main_host_share__isnull=True) | Q(main_host_share__lte=100),
                 name="batch_host_share_is_percentage",
-                violation_error_message="占比不能超过 100%。",
+                violation_error_message="占比不能超过 100%%。",
             ),
         ]
 

@@ -146,7 +146,7 @@ def milliseconds(text):
 
 
 def parse_wrk(output):
-    distribution = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.M))
+    distribution = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.M))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     # With no completed request wrk prints no distribution; the errors column says why.

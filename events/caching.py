@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Min
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.functional import cached_property
@@ -22,6 +23,9 @@ from django.utils.functional import cached_property
 STATE_KEY = "content-state"
 PAGE_KEY_PREFIX = "page"
 CACHEABLE_METHODS = {"GET", "HEAD"}
+
+
+_MISSING_STATE = object()
 
 
 def _next_scheduled_time():
@@ -43,9 +47,13 @@ def _new_state():
     return state
 
 
-def content_state():
-    """The current content version and when it next changes by itself."""
-    state = cache.get(STATE_KEY)
+def content_state(stored=_MISSING_STATE):
+    """The current content version and when it next changes by itself.
+
+    `stored` is the state already read from the cache, when the caller fetched it together
+    with something else.
+    """
+    state = cache.get(STATE_KEY) if stored is _MISSING_STATE else stored
     if state is None or (state["next_change"] and timezone.now().timestamp() >= state["next_change"]):
         state = _new_state()
     return state
@@ -98,9 +106,8 @@ class ContentCachedPaginator(Paginator):
         return content_cached(self.count_key, lambda: Paginator.count.func(self))
 
 
-def page_cache_key(request, version):
-    path = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"{PAGE_KEY_PREFIX}:{version}:{path}"
+def page_cache_key(request):
+    return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()}"
 
 
 class PublicPageCacheMiddleware:
@@ -117,20 +124,34 @@ class PublicPageCacheMiddleware:
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or not self.is_cacheable_request(request):
             return self.get_response(request)
-        state = content_state()
-        key = page_cache_key(request, state["version"])
-        response = cache.get(key)
-        if response is not None:
-            response["X-Page-Cache"] = "hit"
-            return response
+        key = page_cache_key(request)
+        # One round trip for both: the content version, and the page with the version it
+        # was stored under. A page of an older version is stale and rendered afresh.
+        found = cache.get_many([STATE_KEY, key])
+        state = content_state(found.get(STATE_KEY))
+        stored = found.get(key)
+        if stored is not None and stored[0] == state["version"]:
+            return self.stored_response(stored)
         response = self.get_response(request)
         if self.is_cacheable_response(response):
             set_response_etag(response)
             patch_cache_control(response, public=True, no_cache=True)
             if state["next_change"]:
                 seconds = max(1, min(seconds, int(state["next_change"] - timezone.now().timestamp())))
-            cache.set(key, response, seconds)
+            # Plain values, not the response object: quicker to store and to read back.
+            cache.set(
+                key,
+                (state["version"], response.status_code, list(response.items()), response.content),
+                seconds,
+            )
             response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def stored_response(stored):
+        _version, status, headers, content = stored
+        response = HttpResponse(content, status=status, headers=dict(headers))
+        response["X-Page-Cache"] = "hit"
         return response
 
     @staticmethod

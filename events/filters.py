@@ -26,6 +26,10 @@ from .models import (
 
 MONTH_CHOICES = [(month, f"{month}月") for month in range(1, 13)]
 
+# The timeline's event select offers at most this many of a year's events (a year has ten);
+# a longer list would only make the form as long as the archive.
+EVENT_CHOICES = 50
+
 
 def year_choices(years):
     return [(year, f"{year}年") for year in sorted({year for year in years if year}, reverse=True)]
@@ -188,15 +192,19 @@ class MilestoneFilter(PublicFilterSet):
         years = [year for year, _label in self.filters["year"].extra["choices"]]
         year = self.data.get("year", "")
         year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
-        events = Event.objects.published().filter(year=year)
+        fields = ("year", "rank", "slug", "short_title")
+        events = list(
+            Event.objects.published().filter(year=year).order_by("rank").only(*fields)[:EVENT_CHOICES]
+        )
+        # The chosen event wherever it ranks. Only a well-formed slug can name an event;
+        # anything else is left to the form's error.
         chosen = self.data.get("event", "")
-        # Only a well-formed slug can name an event; anything else is left to the form's error.
-        if chosen and slug_re.fullmatch(chosen):
-            events = events | Event.objects.published().filter(slug=chosen)
+        if chosen and slug_re.fullmatch(chosen) and chosen not in {event.slug for event in events}:
+            events += Event.objects.published().filter(slug=chosen).only(*fields)
         choices = [("", "全部大事")]
         choices += [
             (event.slug, f"{event.year}年{event.rank_label}、{event.short_title}")
-            for event in events.order_by("-year", "rank").only("year", "rank", "slug", "short_title")
+            for event in sorted(events, key=lambda event: (-event.year, event.rank))
         ]
         return choices
 

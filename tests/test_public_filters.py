@@ -4,8 +4,10 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
-from events.models import Province, Sector
+from events.models import Event, Province, Sector
+from events.views.mixins import PublicPaginator
 
 from .factories import make_award, make_category, make_event, make_milestone, make_training_base
 
@@ -201,3 +203,31 @@ def test_timeline_offers_the_events_of_the_chosen_year_but_accepts_any(client):
     chosen = client.get(f"/milestones/?event={old.slug}")
     assert not chosen.context["filter"].form.errors
     assert f'<option value="{old.slug}" selected>2019年一、旧事</option>' in text_of(chosen)
+
+
+@pytest.mark.django_db
+def test_lists_stop_at_a_hundred_pages_and_say_how_to_narrow_them(client):
+    category = make_event(year=2030, rank=1).category
+    Event.objects.bulk_create(
+        [
+            Event(
+                year=2031 + n // 60,
+                rank=1 + n % 60,
+                title=f"大事{n}",
+                short_title=f"大事{n}",
+                slug=f"many-{n}",
+                summary="摘要",
+                body="正文",
+                category=category,
+                status="published",
+                published_at=timezone.now() - datetime.timedelta(days=1),
+            )
+            for n in range(PublicPaginator.MAX_PAGES * 20 + 5)
+        ]
+    )
+
+    last = client.get(f"/events/?page={PublicPaginator.MAX_PAGES}")
+    assert last.status_code == 200
+    assert "只列出前 100 页" in last.content.decode()
+    assert client.get(f"/events/?page={PublicPaginator.MAX_PAGES + 1}").status_code == 404
+    assert f"共 {PublicPaginator.MAX_PAGES * 20 + 6} 件大事" in last.content.decode()

@@ -13,7 +13,7 @@ from PIL import Image
 
 from events.models import Province, PublicationStatus
 
-from .factories import make_award, make_event, make_milestone, make_training_base
+from .factories import make_award, make_category, make_event, make_milestone, make_training_base
 
 
 def text_of(response):
@@ -336,3 +336,27 @@ def test_province_page_lists_twenty_of_each_and_links_to_the_rest(client):
 
     assert html.count('href="/events/test-event-') == 20
     assert '<a href="/events/?region=test">查看涉及测试的全部大事</a>' in html
+
+
+@pytest.mark.django_db
+def test_a_long_year_is_cut_around_the_event_in_its_side_list(client):
+    category = make_category()
+    events = [make_event(year=2040, rank=rank, category=category) for rank in range(1, 41)]
+
+    html = text_of(client.get(events[19].get_absolute_url()))
+    side = html.split('id="year-heading"')[1].split("</aside>")[0]
+
+    assert side.count("<li>") == 21
+    assert events[9].get_absolute_url() in side and events[8].get_absolute_url() not in side
+    assert 'href="/events/?year=2040"' in side
+    previous = re.search(r'<a rel="prev" href="([^"]+)"', html)
+    assert previous and previous.group(1) == events[18].get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_a_year_of_ten_is_shown_whole(client, seed_content):
+    html = text_of(client.get("/events/2023-world-skills-museum/"))
+    side = html.split('id="year-heading"')[1].split("</aside>")[0]
+
+    assert side.count("<li>") == 10
+    assert "全部大事" not in side

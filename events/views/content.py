@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView
 
+from ..caching import content_cached
 from ..dates import DatePrecision
 from ..filters import AwardFilter, EventFilter, MilestoneFilter, TrainingBaseFilter
 from ..models import (
@@ -25,6 +26,9 @@ from .mixins import PageMixin, PublicDetailMixin, PublicListView
 
 # How many rows of each kind a province page shows before linking to the filtered list.
 PROVINCE_ROWS = 20
+
+# How many ranks either side of an event its side list reaches; a year of ten fits whole.
+SIDE_LIST_REACH = 10
 
 # Milestones known only to their year open the year's timeline, before its January.
 TIMELINE_ORDER = ("date", "-precision", "end_date", "id")
@@ -93,16 +97,21 @@ class EventDetailView(PublicDetailMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The year's events, for previous/next and the side list: one short query.
+        # The year's events near this one, for previous/next and the side list: one short
+        # query. A year of ten is shown whole; a longer list is cut around this event.
+        rank = self.object.rank
         siblings = list(
             Event.objects.published()
             .for_year(self.object.year)
+            .filter(rank__gte=rank - SIDE_LIST_REACH - 1, rank__lte=rank + SIDE_LIST_REACH + 1)
             .order_by("rank")
             .only("year", "rank", "slug", "short_title")
         )
-        earlier = [event for event in siblings if event.rank < self.object.rank]
-        later = [event for event in siblings if event.rank > self.object.rank]
-        context["year_events"] = siblings
+        earlier = [event for event in siblings if event.rank < rank]
+        later = [event for event in siblings if event.rank > rank]
+        shown = [event for event in siblings if abs(event.rank - rank) <= SIDE_LIST_REACH]
+        context["year_events"] = shown
+        context["year_events_cut"] = len(shown) < len(siblings)
         context["previous_event"] = earlier[-1] if earlier else None
         context["next_event"] = later[0] if later else None
         return context
@@ -273,7 +282,7 @@ class TrainingBaseListView(PublicListView):
         if year:
             batches = batches.filter(year=year)
         kinds = {}
-        for batch in batches:
+        for batch in content_cached(f"base-kind-totals:{year}", lambda: list(batches)):
             entry = kinds.setdefault(
                 batch.kind_id, {"kind": batch.kind, "batches": [], "announced": 0, "listed": 0}
             )
@@ -284,11 +293,14 @@ class TrainingBaseListView(PublicListView):
 
     def province_chart(self):
         """Bases per province among the filtered bases, as bars of an inline SVG chart."""
-        rows = list(
-            self.object_list.order_by()
-            .values("province__slug", "province__short_name", "province__code")
-            .annotate(count=Count("id"))
-            .order_by("-count", "province__code")
+        rows = content_cached(
+            f"base-province-chart:{self.filter_key()}",
+            lambda: list(
+                self.object_list.order_by()
+                .values("province__slug", "province__short_name", "province__code")
+                .annotate(count=Count("id"))
+                .order_by("-count", "province__code")
+            ),
         )
         if not rows:
             return None

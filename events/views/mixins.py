@@ -1,6 +1,8 @@
 """What the public views share: page metadata, published-only querysets, staff preview."""
 
+from django.core.paginator import Paginator
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django_filters.views import FilterView
 
 from .. import search
@@ -31,6 +33,25 @@ class PageMixin:
         return context
 
 
+class PublicPaginator(ContentCachedPaginator):
+    """Pages of a public list, at most MAX_PAGES of them.
+
+    Page 2,000 of 100,000 events means skipping 40,000 rows, which the database does by
+    reading and sorting them all; nobody reads that deep, and every row stays reachable
+    by narrowing the filters (a year holds a few pages) and through the sitemap.
+    """
+
+    MAX_PAGES = 100
+
+    @cached_property
+    def num_pages(self):
+        return min(Paginator.num_pages.func(self), self.MAX_PAGES)
+
+    @property
+    def is_truncated(self):
+        return Paginator.num_pages.func(self) > self.MAX_PAGES
+
+
 class PublicListView(PageMixin, FilterView):
     """A paginated list of published content narrowed by its FilterSet.
 
@@ -44,17 +65,23 @@ class PublicListView(PageMixin, FilterView):
     def get_queryset(self):
         return self.model.objects.published()
 
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        # Blank filters select nothing, so ?year=2023&category= counts as ?year=2023 does.
+    def filter_key(self):
+        """This list and its filters, as a cache key for values derived from them.
+
+        Blank filters select nothing, so ?year=2023&category= is the same as ?year=2023.
+        """
         filters = sorted(
             (name, values) for name, values in self.request.GET.lists() if name != "page" and any(values)
         )
-        paginator = ContentCachedPaginator(
+        return f"{type(self).__name__}:{filters!r}"
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        paginator = PublicPaginator(
             queryset,
             per_page,
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
-            count_key=f"count:{type(self).__name__}:{filters!r}",
+            count_key=f"count:{self.filter_key()}",
             **kwargs,
         )
         if self.request.GET.get("q", "").strip():

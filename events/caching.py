@@ -9,6 +9,7 @@ first request after that moment replaces it.
 
 import hashlib
 import uuid
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,6 +27,9 @@ CACHEABLE_METHODS = {"GET", "HEAD"}
 
 
 _MISSING_STATE = object()
+# The content state as this request first read it, so one request reads it once however
+# many cached values its page uses. Set per request by the middleware; never shared.
+_request_memo = ContextVar("content_state_memo", default=None)
 
 
 def _next_scheduled_time():
@@ -44,7 +48,14 @@ def _new_state():
     state = {"version": uuid.uuid4().hex, "next_change": _next_scheduled_time()}
     # The state outlives any page stored under it; a lost state only costs a new token.
     cache.set(STATE_KEY, state, timeout=None)
+    _remember(state)
     return state
+
+
+def _remember(state):
+    memo = _request_memo.get()
+    if memo is not None:
+        memo["state"] = state
 
 
 def content_state(stored=_MISSING_STATE):
@@ -53,9 +64,13 @@ def content_state(stored=_MISSING_STATE):
     `stored` is the state already read from the cache, when the caller fetched it together
     with something else.
     """
+    memo = _request_memo.get()
+    if stored is _MISSING_STATE and memo and "state" in memo:
+        return memo["state"]
     state = cache.get(STATE_KEY) if stored is _MISSING_STATE else stored
     if state is None or (state["next_change"] and timezone.now().timestamp() >= state["next_change"]):
         state = _new_state()
+    _remember(state)
     return state
 
 
@@ -121,6 +136,13 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        memo = _request_memo.set({})
+        try:
+            return self.respond(request)
+        finally:
+            _request_memo.reset(memo)
+
+    def respond(self, request):
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or not self.is_cacheable_request(request):
             return self.get_response(request)

@@ -38,6 +38,8 @@ REFERENCE_ALIASES = {
 BOOKKEEPING_FIELDS = {"updated_at"}
 # Publication state and timestamps close a CSV row, after what the row is about.
 LAST_COLUMNS = ("status", "published_at", "created_at", "updated_at")
+# An image and its description follow the fields of the content itself.
+IMAGE_COLUMNS = ("image", "image_width", "image_height", "image_alt")
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,7 +119,9 @@ class ContentSpec:
     def columns(self):
         """CSV columns in template order: natural key, the other fields, links, state and timestamps."""
         names = [*self.natural_key]
-        names += [f.name for f in self.concrete_fields if f.name not in names and f.name not in LAST_COLUMNS]
+        late = {*LAST_COLUMNS, *IMAGE_COLUMNS}
+        names += [f.name for f in self.concrete_fields if f.name not in names and f.name not in late]
+        names += [name for name in IMAGE_COLUMNS if name in self.fields_by_name]
         names += [f.name for f in self.many_to_many]
         names += [name for name in LAST_COLUMNS if name in self.fields_by_name]
         return names

@@ -1,7 +1,7 @@
 """The content model: provinces, events and their milestones and figures, awards, bases."""
 
 from .awards import Award, AwardKind, AwardRecipient
-from .base import PublicationStatus, Publishable, Timestamped
+from .base import Illustrated, PublicationStatus, Publishable, Timestamped
 from .chronicle import (
     Category,
     Event,
@@ -22,6 +22,7 @@ __all__ = [
     "Category",
     "Event",
     "HostType",
+    "Illustrated",
     "KeyFigure",
     "Magnitude",
     "Milestone",

@@ -1,5 +1,6 @@
 """What every kind of content shares: timestamps, publication state, natural keys."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -75,8 +76,31 @@ class Publishable(SlugNaturalKeyMixin, Timestamped):
         return self.status == PublicationStatus.PUBLISHED and self.published_at > timezone.now()
 
 
-def image_alt_required(instance):
-    """The message for an image without alt text, or None when the pair is complete."""
-    if instance.image and not instance.image_alt.strip():
-        return {"image_alt": "上传图片时必须填写替代文字，供读屏软件朗读。"}
-    return None
+def image_upload_to(instance, filename):
+    """events/2024/photo.jpg, bases/2024/photo.jpg: a folder per kind of content, then the year."""
+    return f"{instance.IMAGE_FOLDER}/{timezone.now():%Y}/{filename}"
+
+
+class Illustrated(models.Model):
+    """An optional image with its alt text; its width and height are kept for <img>."""
+
+    IMAGE_FOLDER = "images"
+
+    image = models.ImageField(
+        "图片",
+        upload_to=image_upload_to,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField("图片宽度", null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField("图片高度", null=True, blank=True, editable=False)
+    image_alt = models.CharField("图片替代文字", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "上传图片时必须填写替代文字，供读屏软件朗读。"})

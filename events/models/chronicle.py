@@ -4,7 +4,6 @@ import calendar
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Max, Q
@@ -17,13 +16,13 @@ from events.dates import DatePrecision
 from events.numerals import chinese_numeral
 
 from .base import (
+    Illustrated,
     PublicationStatus,
     Publishable,
     PublishableQuerySet,
     SlugManager,
     SlugNaturalKeyMixin,
     Timestamped,
-    image_alt_required,
 )
 from .places import Province
 
@@ -85,7 +84,7 @@ class EventManager(SlugManager.from_queryset(EventQuerySet)):
     pass
 
 
-class Event(Publishable):
+class Event(Illustrated, Publishable):
     """One of a year's major events (十件大事), in its rank within that year."""
 
     year = models.PositiveSmallIntegerField("年份", validators=year_validators)
@@ -117,16 +116,8 @@ class Event(Publishable):
         related_name="events",
         verbose_name="来源文章",
     )
-    image = models.ImageField(
-        "图片",
-        upload_to="events/%Y/",
-        blank=True,
-        width_field="image_width",
-        height_field="image_height",
-    )
-    image_width = models.PositiveIntegerField("图片宽度", null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField("图片高度", null=True, blank=True, editable=False)
-    image_alt = models.CharField("图片替代文字", max_length=200, blank=True)
+
+    IMAGE_FOLDER = "events"
 
     objects = EventManager()
 
@@ -177,11 +168,6 @@ class Event(Publishable):
 
     def get_absolute_url(self):
         return reverse("events:event_detail", args=[self.slug])
-
-    def clean(self):
-        super().clean()
-        if errors := image_alt_required(self):
-            raise ValidationError(errors)
 
     @property
     def rank_label(self):

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .base import Publishable, PublishableQuerySet, SlugManager, SlugNaturalKeyMixin, image_alt_required
+from .base import Illustrated, Publishable, PublishableQuerySet, SlugManager, SlugNaturalKeyMixin
 from .chronicle import Event, Milestone, Qualifier, year_validators
 from .places import Province
 
@@ -157,7 +157,7 @@ class TrainingBaseManager(SlugManager.from_queryset(TrainingBaseQuerySet)):
     pass
 
 
-class TrainingBase(Publishable):
+class TrainingBase(Illustrated, Publishable):
     """A named base or studio, e.g. 北京轻工技师学院 or 梁自旺技能大师工作室."""
 
     batch = models.ForeignKey(
@@ -177,16 +177,8 @@ class TrainingBase(Publishable):
     host_organization = models.CharField("依托单位", max_length=100, blank=True)
     sectors = models.ManyToManyField(Sector, blank=True, related_name="training_bases", verbose_name="领域")
     description = models.TextField("简介", blank=True)
-    image = models.ImageField(
-        "图片",
-        upload_to="bases/%Y/",
-        blank=True,
-        width_field="image_width",
-        height_field="image_height",
-    )
-    image_width = models.PositiveIntegerField("图片宽度", null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField("图片高度", null=True, blank=True, editable=False)
-    image_alt = models.CharField("图片替代文字", max_length=200, blank=True)
+
+    IMAGE_FOLDER = "bases"
 
     objects = TrainingBaseManager()
 
@@ -213,11 +205,6 @@ class TrainingBase(Publishable):
 
     def get_absolute_url(self):
         return reverse("events:base_detail", args=[self.slug])
-
-    def clean(self):
-        super().clean()
-        if errors := image_alt_required(self):
-            raise ValidationError(errors)
 
     @property
     def kind(self):

@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import SitemapIndexItem, sitemap
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from .caching import ContentCachedPaginator
 from .models import Award, Event, Milestone, Province, TrainingBase
 
 
@@ -25,6 +26,11 @@ class RequestHostSitemap(Sitemap):
 
     def get_protocol(self, protocol=None):
         return self.request.scheme
+
+    @property
+    def paginator(self):
+        # The index counts every section; the counts only change with the content.
+        return ContentCachedPaginator(self._items(), self.limit, count_key=f"sitemap:{type(self).__name__}")
 
 
 class PageSitemap(RequestHostSitemap):

@@ -8,6 +8,7 @@ from django.db.models.functions import ExtractYear
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from . import search
 from .caching import content_cached
@@ -31,6 +32,9 @@ MONTH_CHOICES = [(month, f"{month}月") for month in range(1, 13)]
 EVENT_CHOICES = 50
 
 
+SELECTED = mark_safe(" selected")
+
+
 def year_choices(years):
     return [(year, f"{year}年") for year in sorted({year for year in years if year}, reverse=True)]
 
@@ -44,27 +48,34 @@ class OptionListSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                    for option in options
-                ),
+        # Django's get_context() builds a dict of attributes per option, which for a few
+        # hundred options cost more than the rest of the page; the choices are read as given.
+        chosen = self.format_value(value)
+        has_selected = False
+
+        def option(option_value, label):
+            nonlocal has_selected
+            option_value = "" if option_value is None else str(option_value)
+            selected = not has_selected and option_value in chosen
+            has_selected = has_selected or selected
+            return (option_value, SELECTED if selected else "", label)
+
+        def options(choices):
+            return format_html_join(
+                "", '<option value="{}"{}>{}</option>', (option(*choice) for choice in choices)
             )
-            groups.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
-                if group_name
-                else rendered
-            )
+
+        parts = [
+            format_html('<optgroup label="{}">{}</optgroup>', group, options(label))
+            if isinstance(label, (list, tuple))
+            else options([(group, label)])
+            for group, label in self.choices
+        ]
         return format_html(
             '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            mark_safe("".join(groups)),
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(parts)),
         )
 
 
@@ -115,6 +126,46 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(**kwargs)
 
 
+class ReferenceChoiceIterator(ModelChoiceIterator):
+    """The options of a whole reference table, kept per content version.
+
+    Regions, categories, kinds and sectors change only when content does, and reading one
+    on every list request cost PostgreSQL a server-side cursor (three round trips) per
+    select. The chosen value is still checked against the table by the field.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.options()
+
+    def __len__(self):
+        return len(self.options()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.options())
+
+    def options(self):
+        queryset = self.queryset
+        key = f"choices:{queryset.model._meta.label}:{self.field.to_field_name}"
+        return content_cached(
+            key,
+            lambda: [
+                (self.field.prepare_value(row), self.field.label_from_instance(row)) for row in queryset
+            ],
+        )
+
+
+class ReferenceChoiceField(ModelChoiceField):
+    iterator = ReferenceChoiceIterator
+
+
+class ReferenceChoiceFilter(SlugChoiceFilter):
+    """A row of a small reference table (every row of it offered), chosen by its slug."""
+
+    field_class = ReferenceChoiceField
+
+
 class PublicFilterSet(django_filters.FilterSet):
     """Sets the year choices from the content the list can show, in one query."""
 
@@ -130,8 +181,8 @@ class PublicFilterSet(django_filters.FilterSet):
 
 class EventFilter(PublicFilterSet):
     year = YearFilter(method="filter_year")
-    category = SlugChoiceFilter(queryset=Category.objects.all(), label="类别", empty_label="全部类别")
-    region = SlugChoiceFilter(
+    category = ReferenceChoiceFilter(queryset=Category.objects.all(), label="类别", empty_label="全部类别")
+    region = ReferenceChoiceFilter(
         field_name="regions", queryset=Province.objects.all(), label="地区", empty_label="全部地区"
     )
     q = SearchFilter(search.search_events)
@@ -161,7 +212,7 @@ class MilestoneFilter(PublicFilterSet):
     month = django_filters.ChoiceFilter(
         label="月份", choices=MONTH_CHOICES, empty_label="全部月份", method="filter_month"
     )
-    region = SlugChoiceFilter(
+    region = ReferenceChoiceFilter(
         field_name="regions", queryset=Province.objects.all(), label="地区", empty_label="全部地区"
     )
     event = SlugChoiceFilter(
@@ -248,19 +299,19 @@ class AwardFilter(PublicFilterSet):
 
 
 class TrainingBaseFilter(PublicFilterSet):
-    kind = SlugChoiceFilter(
+    kind = ReferenceChoiceFilter(
         field_name="batch__kind",
         queryset=TrainingBaseKind.objects.all(),
         label="类型",
         empty_label="全部类型",
     )
-    region = SlugChoiceFilter(
+    region = ReferenceChoiceFilter(
         field_name="province", queryset=Province.objects.all(), label="地区", empty_label="全部地区"
     )
     host = django_filters.ChoiceFilter(
         field_name="host_type", choices=HostType.choices, label="依托单位", empty_label="全部依托单位"
     )
-    sector = SlugChoiceFilter(
+    sector = ReferenceChoiceFilter(
         queryset=Sector.objects.select_related("parent"),
         label="领域",
         empty_label="全部领域",

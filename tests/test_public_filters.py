@@ -52,6 +52,38 @@ def test_the_filter_form_shows_the_active_values(client, seed_content):
     assert '<a href="/events/">清除筛选</a>' in html
 
 
+def test_the_filter_selects_have_the_markup_of_djangos_own_select(seed_content):
+    from django import forms
+    from django.test.html import parse_html
+
+    from events.filters import EventFilter, OptionListSelect
+
+    form = EventFilter({"year": "2023", "region": "beijing"}, queryset=Event.objects.published()).form
+    for name in ("year", "category", "region"):
+        field = form[name]
+        assert isinstance(field.field.widget, OptionListSelect)
+        stock = forms.Select(attrs=field.field.widget.attrs, choices=list(field.field.widget.choices))
+        stock.is_required = field.field.widget.is_required
+        attrs = field.build_widget_attrs({"id": field.auto_id})
+        ours = field.field.widget.render(field.html_name, field.value(), attrs)
+        assert parse_html(ours) == parse_html(stock.render(field.html_name, field.value(), attrs)), name
+
+
+def test_region_options_follow_the_content_with_caching_on(
+    client, seed_content, page_cache, django_capture_on_commit_callbacks
+):
+    assert "新地区" not in text_of(client.get("/events/"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Province.objects.create(
+            code="990000", name="新地区", short_name="新", slug="new-region", kind="province"
+        )
+
+    html = text_of(client.get("/events/"))
+    assert '<option value="new-region">新地区</option>' in html
+    assert "共 0 件大事" in text_of(client.get("/events/?region=new-region"))
+
+
 @pytest.mark.django_db
 def test_pagination_keeps_the_active_filters(client):
     category = make_category(slug="many")

@@ -6,7 +6,7 @@ from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import ExtractYear
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
@@ -32,9 +32,6 @@ MONTH_CHOICES = [(month, f"{month}月") for month in range(1, 13)]
 EVENT_CHOICES = 50
 
 
-SELECTED = mark_safe(" selected")
-
-
 def year_choices(years):
     return [(year, f"{year}年") for year in sorted({year for year in years if year}, reverse=True)]
 
@@ -48,34 +45,36 @@ class OptionListSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        # Django's get_context() builds a dict of attributes per option, which for a few
-        # hundred options cost more than the rest of the page; the choices are read as given.
+        # Django's get_context() builds a dict of attributes per option, and format_html()
+        # parses its format string per call: for a few hundred options either cost more than
+        # the rest of the page. The choices are written out as given, each value escaped.
         chosen = self.format_value(value)
         has_selected = False
 
-        def option(option_value, label):
-            nonlocal has_selected
-            option_value = "" if option_value is None else str(option_value)
-            selected = not has_selected and option_value in chosen
-            has_selected = has_selected or selected
-            return (option_value, SELECTED if selected else "", label)
-
         def options(choices):
-            return format_html_join(
-                "", '<option value="{}"{}>{}</option>', (option(*choice) for choice in choices)
-            )
+            nonlocal has_selected
+            for option_value, label in choices:
+                option_value = "" if option_value is None else str(option_value)
+                selected = not has_selected and option_value in chosen
+                has_selected = has_selected or selected
+                yield (
+                    f'<option value="{conditional_escape(option_value)}"{" selected" if selected else ""}>'
+                    f"{conditional_escape(label)}</option>"
+                )
 
-        parts = [
-            format_html('<optgroup label="{}">{}</optgroup>', group, options(label))
-            if isinstance(label, (list, tuple))
-            else options([(group, label)])
-            for group, label in self.choices
-        ]
+        parts = []
+        for group, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(
+                    f'<optgroup label="{conditional_escape(group)}">{"".join(options(label))}</optgroup>'
+                )
+            else:
+                parts.extend(options([(group, label)]))
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe("".join(parts)),
+            mark_safe("".join(parts)),  # every value and label is escaped above
         )
 
 

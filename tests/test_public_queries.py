@@ -96,3 +96,31 @@ def test_page_query_count_does_not_grow_with_content(client, many_rows, django_a
 
     with django_assert_num_queries(PAGES[url]):
         assert client.get(url).status_code == 200
+
+
+# With values kept per content version warm (production's case for every request but the
+# first after a change): counts, year lists and the region, category, kind and sector
+# options come from the cache, and a page reads only its own rows.
+WARM_PAGES = {
+    "/": 4,  # latest year, the ten events, their headline figures, the latest milestones
+    "/events/": 2,  # the page of events and their regions
+    "/events/?year=2023&category=competitions&region=tianjin&q=大赛": 4,  # + category, region look-ups
+    "/milestones/": 2,  # the page of milestones, the year's events for the event select
+    "/awards/": 1,
+    "/bases/": 1,
+    "/bases/?region=beijing&host=enterprise&sector=advanced-manufacturing&year=2023": 3,  # + region, sector
+    "/search/?q=工匠精神": 1,  # the counts are kept; only the kind with matches is read
+}
+
+
+@pytest.mark.parametrize("url", WARM_PAGES)
+def test_lists_read_only_their_rows_once_content_values_are_cached(
+    client, many_rows, settings, django_assert_num_queries, url
+):
+    settings.CONTENT_CACHE_SECONDS = 3600  # the page cache stays off: every request renders
+    first = client.get(url)
+    assert first.status_code == 200
+
+    with django_assert_num_queries(WARM_PAGES[url]):
+        second = client.get(url)
+    assert second.content == first.content

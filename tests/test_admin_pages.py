@@ -107,6 +107,45 @@ def test_a_chinese_substring_finds_events(admin_client, seed_content):
     assert list(response.context["cl"].result_list) == [Event.objects.get(slug="2023-world-skills-museum")]
 
 
+def test_search_words_must_all_match_latin_letters_in_any_case_and_quotes_keep_a_phrase(
+    admin_client, seed_content
+):
+    museum = Event.objects.get(slug="2023-world-skills-museum")
+    museum.summary += " The WorldSkills Museum opened in Shanghai."
+    museum.save()
+
+    def found(term):
+        return list(admin_client.get(changelist_url(Event), {"q": term}).context["cl"].result_list)
+
+    assert found("worldskills 博物馆") == [museum]
+    assert found("WORLDSKILLS") == [museum]
+    assert found("worldskills 大赛") == []
+    assert found('"skills museum"') == [museum]
+    assert found('"museum skills"') == []
+    assert found("2023-world-skills") == [museum]  # its slug
+
+
+def test_a_chinese_search_is_a_plain_substring_match(admin_client, seed_content):
+    """No upper-casing for a word without letter case: the trigram indexes can serve it."""
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(changelist_url(Event), {"q": "工匠精神"})
+
+    searches = [query["sql"] for query in queries if "工匠精神" in query["sql"]]
+    assert searches
+    assert not any("UPPER(" in sql for sql in searches)
+
+
+def test_autocomplete_finds_events_by_a_chinese_substring(admin_client, seed_content):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "博物馆", "app_label": "events", "model_name": "milestone", "field_name": "event"},
+    )
+
+    assert [result["text"] for result in response.json()["results"]] == [
+        str(Event.objects.get(slug="2023-world-skills-museum"))
+    ]
+
+
 def test_a_nonsense_filter_value_is_not_an_error(admin_client, seed_content):
     for params in ({"year": "abc"}, {"state": "sideways"}, {"published_at__year": "x"}):
         response = admin_client.get(changelist_url(Award), params)

@@ -5,7 +5,13 @@ from django.contrib import admin
 from events.models import Award, AwardRecipient
 
 from .filters import ConferredYearFilter
-from .mixins import PublishableAdminMixin, ViewOnSiteMixin, count_of, shared_choices_formset
+from .mixins import (
+    ContentSearchMixin,
+    PublishableAdminMixin,
+    ViewOnSiteMixin,
+    count_of,
+    shared_choices_formset,
+)
 
 
 class AwardRecipientInline(admin.TabularInline):
@@ -16,7 +22,7 @@ class AwardRecipientInline(admin.TabularInline):
 
 
 @admin.register(Award)
-class AwardAdmin(PublishableAdminMixin, admin.ModelAdmin):
+class AwardAdmin(ContentSearchMixin, PublishableAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "conferred_on",
@@ -58,7 +64,7 @@ class AwardAdmin(PublishableAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AwardRecipient)
-class AwardRecipientAdmin(ViewOnSiteMixin, admin.ModelAdmin):
+class AwardRecipientAdmin(ContentSearchMixin, ViewOnSiteMixin, admin.ModelAdmin):
     list_display = ["name", "award", "organization", "occupation", "province", "sort_order"]
     list_filter = ["award", "province"]
     list_select_related = ["award", "province"]

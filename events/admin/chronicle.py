@@ -9,6 +9,7 @@ from events.models import Category, Event, KeyFigure, Milestone, Province, Sourc
 from .filters import EventYearFilter
 from .forms import KeyFigureForm, SlugProposalForm
 from .mixins import (
+    ContentSearchMixin,
     ImageAdminMixin,
     PublishableAdminMixin,
     SlugAdminMixin,
@@ -21,7 +22,7 @@ PROVINCE_NAMES = Prefetch("regions", queryset=Province.objects.only("id", "short
 
 
 @admin.register(Category)
-class CategoryAdmin(SlugAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(ContentSearchMixin, SlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "sort_order", "event_count"]
     list_editable = ["sort_order"]
     search_fields = ["name", "slug", "description"]
@@ -39,7 +40,7 @@ class CategoryAdmin(SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SourceArticle)
-class SourceArticleAdmin(SlugAdminMixin, TimestampedAdminMixin, admin.ModelAdmin):
+class SourceArticleAdmin(ContentSearchMixin, SlugAdminMixin, TimestampedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "year", "publisher", "event_count", "updated_at"]
     list_filter = ["year", "publisher"]
     search_fields = ["title", "subtitle", "publisher", "introduction"]
@@ -98,7 +99,7 @@ class KeyFigureInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(ImageAdminMixin, PublishableAdminMixin, admin.ModelAdmin):
+class EventAdmin(ContentSearchMixin, ImageAdminMixin, PublishableAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "category",
@@ -163,7 +164,7 @@ class EventAdmin(ImageAdminMixin, PublishableAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SlugAdminMixin, TimestampedAdminMixin, admin.ModelAdmin):
+class MilestoneAdmin(ContentSearchMixin, SlugAdminMixin, TimestampedAdminMixin, admin.ModelAdmin):
     list_display = ["date_text", "title", "event", "precision", "venue", "region_names", "updated_at"]
     list_display_links = ["date_text", "title"]
     list_filter = [EventYearFilter, "precision", "event__category", "regions"]
@@ -196,7 +197,7 @@ class MilestoneAdmin(SlugAdminMixin, TimestampedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(admin.ModelAdmin):
+class KeyFigureAdmin(ContentSearchMixin, admin.ModelAdmin):
     form = KeyFigureForm
     list_display = ["label", "figure_text", "event", "as_of", "is_headline", "sort_order"]
     list_filter = [EventYearFilter, "is_headline", "qualifier", "magnitude", "unit"]

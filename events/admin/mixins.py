@@ -7,16 +7,19 @@ of a publishable object, its link to the site, its timestamps, its image.
 import copy
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import model_ngettext
+from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates, model_ngettext
+from django.core.validators import slug_re
 from django.db import models, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 
 from events.images import generate_renditions, get_rendition, release_image
 from events.models import PublicationStatus
+from events.search import lookup_for
 from events.slugs import record_slug_change
 
 from .filters import PublicationStateFilter
@@ -32,6 +35,42 @@ def count_of(model, field, **filters):
     rows = model._default_manager.filter(**{field: OuterRef("pk")}, **filters)
     counted = rows.order_by().values(field).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+class ContentSearchMixin:
+    """The admin's search box (and its autocompletes), matching words as the public search does.
+
+    Django's search compares upper-cased copies of every field (`icontains`). A Chinese word
+    has no letter case, so a plain substring match finds the same rows, several times
+    faster, and on PostgreSQL through the trigram indexes. A slug field is only searched for
+    words a slug could contain, so a Chinese word is not held up by a column no index
+    serves. Words with letters keep matching whatever their case; quoted phrases
+    ("技能 大师") stay one word, as in Django's search.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        fields = self.get_search_fields(request)
+        words = [
+            unescape_string_literal(bit) if bit[:1] in {'"', "'"} and bit[-1:] == bit[:1] else bit
+            for bit in smart_split(search_term)
+        ]
+        words = [word for word in words if word]
+        if not fields or not words:
+            return queryset, False
+        slug_fields = {
+            field
+            for field in fields
+            if isinstance(get_fields_from_path(self.model, field)[-1], models.SlugField)
+        }
+        condition = Q()
+        for word in words:
+            lookup = lookup_for(word)
+            searched = [field for field in fields if field not in slug_fields or slug_re.fullmatch(word)]
+            matches = Q.create([(f"{field}__{lookup}", word) for field in searched], connector=Q.OR)
+            # A word that none of the fields could hold matches nothing, as in Django's search.
+            condition &= matches if searched else Q(pk__in=[])
+        may_have_duplicates = any(lookup_spawns_duplicates(self.opts, field) for field in fields)
+        return queryset.filter(condition), may_have_duplicates
 
 
 class ViewOnSiteMixin:

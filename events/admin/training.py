@@ -6,7 +6,7 @@ from events.models import Sector, TrainingBase, TrainingBaseBatch, TrainingBaseK
 
 from .filters import BatchYearFilter, TopLevelSectorFilter
 from .forms import TrainingBaseBatchForm
-from .mixins import ImageAdminMixin, PublishableAdminMixin, SlugAdminMixin, count_of
+from .mixins import ContentSearchMixin, ImageAdminMixin, PublishableAdminMixin, SlugAdminMixin, count_of
 
 
 class NoPageMixin:
@@ -17,7 +17,7 @@ class NoPageMixin:
 
 
 @admin.register(TrainingBaseKind)
-class TrainingBaseKindAdmin(NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
+class TrainingBaseKindAdmin(ContentSearchMixin, NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "sort_order", "batch_count", "base_count"]
     list_editable = ["sort_order"]
     search_fields = ["name", "slug", "description"]
@@ -43,7 +43,7 @@ class TrainingBaseKindAdmin(NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
+class SectorAdmin(ContentSearchMixin, NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "slug", "sort_order", "base_count"]
     list_editable = ["sort_order"]
     list_filter = [TopLevelSectorFilter, "parent"]
@@ -66,7 +66,7 @@ class SectorAdmin(NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TrainingBaseBatch)
-class TrainingBaseBatchAdmin(NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
+class TrainingBaseBatchAdmin(ContentSearchMixin, NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
     form = TrainingBaseBatchForm
     list_display = [
         "name",
@@ -113,7 +113,7 @@ class TrainingBaseBatchAdmin(NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TrainingBase)
-class TrainingBaseAdmin(ImageAdminMixin, PublishableAdminMixin, admin.ModelAdmin):
+class TrainingBaseAdmin(ContentSearchMixin, ImageAdminMixin, PublishableAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "kind_name",

@@ -136,10 +136,14 @@ def cache_from_url(url):
     """CACHE_URL: locmem:// (one process), redis://host:port/db (shared), dummy:// (none)."""
     parsed = urlparse(url)
     if parsed.scheme in {"redis", "rediss"}:
+        # Pages keep working, uncached, while Redis is unreachable (skillsite/cache.py); the
+        # timeouts bound what a hanging Redis can cost a request.
+        seconds = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "1"))
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "skillsite.cache.ResilientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "skillsite"),
+            "OPTIONS": {"socket_connect_timeout": seconds, "socket_timeout": seconds},
         }
     if parsed.scheme == "locmem":
         return {

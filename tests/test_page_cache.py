@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from events.caching import content_changed
 from events.models import Event, KeyFigure, PublicationStatus
+from skillsite.settings import cache_from_url
 
 from .factories import make_event
 
@@ -127,7 +128,8 @@ def test_bulk_writes_declare_their_change(
 
 @pytest.fixture
 def redis_page_cache(settings):
-    """The production cache: Redis on 127.0.0.1:6379 (required in CI, skipped elsewhere)."""
+    """The production cache: Redis on 127.0.0.1:6379 (required in CI, skipped elsewhere),
+    configured as production configures it."""
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
@@ -135,13 +137,7 @@ def redis_page_cache(settings):
         if os.environ.get("REQUIRE_REDIS"):
             raise
         pytest.skip(f"Redis is not reachable at {url}")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"skillsite-test-{uuid.uuid4().hex}",
-        }
-    }
+    settings.CACHES = {"default": cache_from_url(url) | {"KEY_PREFIX": f"skillsite-test-{uuid.uuid4().hex}"}}
     settings.PAGE_CACHE_SECONDS = 600
     yield cache
     cache.clear()

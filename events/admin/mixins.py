@@ -50,6 +50,9 @@ class ContentSearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         fields = self.get_search_fields(request)
+        if any(field[:1] in {"^", "=", "@"} for field in fields):
+            # Django's prefixed lookups (starts with, exact, full text) keep Django's search.
+            return super().get_search_results(request, queryset, search_term)
         words = [
             unescape_string_literal(bit) if bit[:1] in {'"', "'"} and bit[-1:] == bit[:1] else bit
             for bit in smart_split(search_term)

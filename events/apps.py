@@ -10,9 +10,10 @@ class EventsConfig(AppConfig):
     def ready(self):
         from .caching import invalidate_on_change
 
-        # Anything a public page can show: our content, redirects, the site's name.
+        # Anything a public page can show: our content, redirects, the site's name. Uploads
+        # waiting in the import page are not content.
         watched = [
-            *self.get_models(),
+            *(model for model in self.get_models() if model._meta.model_name != "stagedimport"),
             apps.get_model("redirects", "Redirect"),
             apps.get_model("sites", "Site"),
         ]

@@ -1,5 +1,6 @@
 """The admin import page: upload, read the dry run, confirm — the same code as import_content."""
 
+import datetime
 import json
 import re
 from pathlib import Path
@@ -7,12 +8,15 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from events.models import Category, Province, TrainingBaseKind
+from events.models import Category, Province, StagedImport, TrainingBaseKind
 
 from .conftest import FIXTURE_FILES
 from .content_io import snapshot
+from .factories import make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +38,6 @@ def upload(name, content):
 
 def token_in(response):
     return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
-
-
-@pytest.fixture(autouse=True)
-def staging_dir(settings, tmp_path):
-    """Uploads wait in a folder of the test's own."""
-    settings.IMPORT_STAGING_DIR = tmp_path / "staged"
-    return settings.IMPORT_STAGING_DIR
 
 
 @pytest.fixture
@@ -76,7 +73,7 @@ def test_the_form_page(importer_client, django_assert_num_queries):
     assert "检查文件" in page
 
 
-def test_upload_shows_the_dry_run_then_confirm_applies_it(importer_client, staging_dir):
+def test_upload_shows_the_dry_run_then_confirm_applies_it(importer_client):
     provinces = upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())
 
     checked = importer_client.post(URL, {"file": provinces})
@@ -88,13 +85,13 @@ def test_upload_shows_the_dry_run_then_confirm_applies_it(importer_client, stagi
     assert "<code>110000</code>" in page
     assert Province.objects.count() == 0
 
-    assert len(list(staging_dir.iterdir())) == 1
+    assert StagedImport.objects.count() == 1  # waiting for the confirmation
 
     applied = importer_client.post(URL, {"token": token_in(checked)}, follow=True)
 
     assert "已导入 01_provinces.json：新建 35 条，更新 0 条，0 条未变。" in applied.content.decode()
     assert Province.objects.count() == 35
-    assert list(staging_dir.iterdir()) == []
+    assert not StagedImport.objects.exists()
 
 
 def test_a_second_upload_of_the_same_file_reports_it_unchanged(importer_client, seed_content):
@@ -127,6 +124,35 @@ def test_every_error_is_listed_and_nothing_can_be_applied(importer_client, seed_
     assert 'lang="en"' in page
     assert 'name="token"' not in page
     assert snapshot() == before
+    assert not StagedImport.objects.exists()  # a file that cannot be applied is not kept
+
+
+def test_uploads_never_confirmed_are_forgotten_after_two_hours(importer_client):
+    importer_client.post(URL, {"file": upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())})
+    StagedImport.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2, minutes=1))
+    abandoned = StagedImport.objects.get()
+
+    checked = importer_client.post(
+        URL, {"file": upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())}
+    )
+
+    assert not StagedImport.objects.filter(pk=abandoned.pk).exists()
+    assert importer_client.post(URL, {"token": token_in(checked)}).status_code == 200
+    assert Province.objects.count() == 35
+
+
+def test_checking_an_upload_leaves_the_cached_pages_alone(
+    importer_client, page_cache, django_capture_on_commit_callbacks
+):
+    make_event(title="缓存中的大事")
+    visitor = Client()
+    visitor.get("/events/")
+    assert visitor.get("/events/")["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        importer_client.post(URL, {"file": upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())})
+
+    assert visitor.get("/events/")["X-Page-Cache"] == "hit"
 
 
 def test_a_csv_upload_with_its_content_type_chosen(importer_client, seed_content):

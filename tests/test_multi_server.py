@@ -1,11 +1,13 @@
 """Two app servers sharing one PostgreSQL and one Redis show the same site at once.
 
 A change made through one server's admin (publishing, unpublishing) is on the other
-server's cached pages immediately, and a login on one is a login on the other: nothing a
-visitor sees depends on which process answers.
+server's cached pages immediately, a login on one is a login on the other, and an import
+checked on one can be confirmed on the other: nothing a visitor or an editor sees depends
+on which process answers.
 """
 
 import http.cookiejar
+import json
 import os
 import re
 import secrets
@@ -23,7 +25,7 @@ from django.conf import global_settings
 from django.contrib.auth.models import User
 from django.db import connection
 
-from events.models import Event, PublicationStatus
+from events.models import Category, Event, PublicationStatus
 
 from .factories import make_event
 
@@ -91,6 +93,28 @@ class AppServer:
     def get(self, path):
         return self.request(path)
 
+    def post_file(self, path, fields, file_field, file_name, content):
+        """A multipart/form-data POST, as a browser sends a form with a file."""
+        boundary = secrets.token_hex(16)
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{file_name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}",
+            data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        with self.opener.open(request, timeout=60) as response:
+            return response.status, response.read().decode()
+
     def csrf_token(self, html):
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
@@ -137,7 +161,11 @@ def two_servers(shared_services, tmp_path, settings):
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=PROJECT, env=env, check=True
     )
-    servers = [AppServer(env), AppServer(env)]
+    # Each server has a temporary directory of its own, as separate machines would.
+    servers = []
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+        servers.append(AppServer(env | {"TMPDIR": str(tmp_path / name)}))
     for server in servers:
         server.start()
     yield servers
@@ -164,6 +192,36 @@ def test_a_change_through_one_server_is_on_the_other_at_once(two_servers):
     _status, headers, html = visitor_server.get("/events/")
     assert headers["X-Page-Cache"] == "miss"
     assert "等待发布的大事" in html and "已经公开的大事" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_checked_on_one_server_is_confirmed_on_the_other(two_servers):
+    first, second = two_servers
+    User.objects.create_superuser("publisher", password="a-long-correct-passphrase")
+    first.log_in("publisher", "a-long-correct-passphrase")
+    categories = json.dumps(
+        [{"model": "events.category", "fields": {"slug": "cross-server", "name": "跨服务器导入"}}]
+    ).encode()
+
+    _status, _headers, html = first.get("/admin/import/")
+    status, html = first.post_file(
+        "/admin/import/",
+        {"csrfmiddlewaretoken": first.csrf_token(html)},
+        "file",
+        "categories.json",
+        categories,
+    )
+    assert status == 200 and "categories.json 可以导入" in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+
+    for cookie in first.cookies:  # the same browser, sent to the other server
+        second.cookies.set_cookie(cookie)
+    _status, _headers, html = second.request(
+        "/admin/import/", {"token": token, "csrfmiddlewaretoken": first.csrf_token(html)}
+    )
+
+    assert "已导入 categories.json：新建 1 条" in html
+    assert Category.objects.filter(slug="cross-server").exists()
 
 
 @pytest.mark.django_db(transaction=True)

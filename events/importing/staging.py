@@ -1,18 +1,22 @@
 """Uploaded files kept between the admin's dry run and the confirmation that applies them.
 
-The file stays on the server under a random name; the page carries only a signed token
-naming it, so the confirmation applies exactly the file that was checked, by the same user.
+The file waits in the database (events.StagedImport), so whichever app server receives the
+confirmation finds it; the page carries only a signed token naming it, so the confirmation
+applies exactly the file that was checked, by the same user, within the hour.
 """
 
 import hashlib
 import tempfile
-import time
-import uuid
-from dataclasses import dataclass
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from events.models import StagedImport
 
 from .readers import FORMATS, Source
 
@@ -21,88 +25,51 @@ MAX_AGE = 60 * 60  # a dry run may be confirmed within the hour
 DEFAULT_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
 
-def staging_dir():
-    folder = Path(getattr(settings, "IMPORT_STAGING_DIR", Path(tempfile.gettempdir()) / "skillsite-imports"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def max_upload_size():
     return getattr(settings, "IMPORT_MAX_UPLOAD_SIZE", DEFAULT_MAX_UPLOAD_SIZE)
 
 
-@dataclass
-class StagedFile:
-    id: str
-    name: str
-    suffix: str
-    digest: str
-    csv_model: str = ""
-
-    @property
-    def path(self):
-        return staging_dir() / f"{self.id}{self.suffix}"
-
-    def source(self):
-        return Source(self.path, name=self.name, csv_model=self.csv_model)
-
-    def token(self, user):
-        data = {
-            "id": self.id,
-            "name": self.name,
-            "suffix": self.suffix,
-            "digest": self.digest,
-            "csv_model": self.csv_model,
-            "user": user.pk,
-        }
-        return signing.dumps(data, salt=SALT)
-
-    def delete(self):
-        self.path.unlink(missing_ok=True)
-
-    @classmethod
-    def store(cls, upload, csv_model=""):
-        remove_stale()
-        suffix = Path(upload.name).suffix.lower()
-        staged = cls(uuid.uuid4().hex, Path(upload.name).name, suffix, "", csv_model)
-        digest = hashlib.sha256()
-        with staged.path.open("wb") as target:
-            for chunk in upload.chunks():
-                digest.update(chunk)
-                target.write(chunk)
-        staged.digest = digest.hexdigest()
-        return staged
-
-    @classmethod
-    def from_token(cls, token, user):
-        """The staged file a token names, or None if it is forged, stale, someone else's or gone."""
-        try:
-            data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-        except signing.BadSignature:
-            return None
-        if data.get("user") != user.pk or data.get("suffix") not in FORMATS:
-            return None
-        staged = cls(data["id"], data["name"], data["suffix"], data["digest"], data.get("csv_model", ""))
-        try:
-            uuid.UUID(hex=staged.id)
-        except ValueError:
-            return None
-        if not staged.path.is_file() or _digest(staged.path) != staged.digest:
-            return None
-        return staged
+def stage(upload, csv_model, user):
+    """Keep an uploaded file (already checked to be within the size limit) for `user`."""
+    remove_stale()
+    content = b"".join(upload.chunks())
+    return StagedImport.objects.create(
+        uploaded_by=user,
+        file_name=Path(upload.name).name,
+        csv_model=csv_model,
+        content=content,
+        digest=hashlib.sha256(content).hexdigest(),
+    )
 
 
-def _digest(path):
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
+def token_for(staged):
+    return signing.dumps({"id": str(staged.pk), "digest": staged.digest}, salt=SALT)
+
+
+def staged_from_token(token, user):
+    """The staged file a token names, or None if it is forged, stale, someone else's or gone."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+        staged = StagedImport.objects.get(pk=data["id"], uploaded_by=user)
+    except (signing.BadSignature, KeyError, TypeError, ValidationError, StagedImport.DoesNotExist):
+        return None
+    if hashlib.sha256(staged.content).hexdigest() != data.get("digest"):
+        return None
+    return staged
+
+
+@contextmanager
+def source_of(staged):
+    """The staged file as a Source the importer reads, from a temporary copy on this server."""
+    suffix = Path(staged.file_name).suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"not an importable file: {staged.file_name}")
+    with tempfile.TemporaryDirectory(prefix="skillsite-import-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(staged.content)
+        yield Source(path, name=staged.file_name, csv_model=staged.csv_model)
 
 
 def remove_stale():
     """Forget uploads that were never confirmed."""
-    limit = time.time() - 2 * MAX_AGE
-    for path in staging_dir().iterdir():
-        if path.is_file() and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+    StagedImport.objects.filter(created_at__lt=timezone.now() - timedelta(seconds=2 * MAX_AGE)).delete()

@@ -9,7 +9,7 @@ from django.views import View
 
 from .forms import ConfirmImportForm, ImportUploadForm
 from .importer import run_import
-from .staging import StagedFile
+from .staging import source_of, stage, staged_from_token, token_for
 
 PROBLEMS_SHOWN = 500
 
@@ -28,31 +28,35 @@ class ImportContentView(PermissionRequiredMixin, View):
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(request, form)
-        staged = StagedFile.store(form.cleaned_data["file"], form.cleaned_data["csv_model"])
-        report = run_import([staged.source()], dry_run=True)
+        staged = stage(form.cleaned_data["file"], form.cleaned_data["csv_model"], request.user)
+        with source_of(staged) as source:
+            report = run_import([source], dry_run=True)
         confirm = None
         if report.ok:
-            confirm = ConfirmImportForm(initial={"token": staged.token(request.user)})
+            confirm = ConfirmImportForm(initial={"token": token_for(staged)})
         else:
             staged.delete()
-        return self.render(request, ImportUploadForm(), report=report, confirm=confirm, file_name=staged.name)
+        return self.render(
+            request, ImportUploadForm(), report=report, confirm=confirm, file_name=staged.file_name
+        )
 
     def apply(self, request):
         form = ConfirmImportForm(request.POST)
-        staged = StagedFile.from_token(form.data.get("token", ""), request.user) if form.is_valid() else None
+        staged = staged_from_token(form.data.get("token", ""), request.user) if form.is_valid() else None
         if staged is None:
             messages.error(request, "待导入的文件已过期或无效，请重新上传并检查。")
             return redirect(reverse("admin_import_content"))
-        report = run_import([staged.source()])
+        with source_of(staged) as source:
+            report = run_import([source])
         staged.delete()
         if report.applied:
             totals = report.totals
             messages.success(
                 request,
-                f"已导入 {staged.name}：新建 {totals.created} 条，更新 {totals.updated} 条，"
+                f"已导入 {staged.file_name}：新建 {totals.created} 条，更新 {totals.updated} 条，"
                 f"{totals.unchanged} 条未变。",
             )
-        return self.render(request, ImportUploadForm(), report=report, file_name=staged.name)
+        return self.render(request, ImportUploadForm(), report=report, file_name=staged.file_name)
 
     def render(self, request, form, **context):
         report = context.get("report")

@@ -12,6 +12,7 @@ from .chronicle import (
     QualifierPosition,
     SourceArticle,
 )
+from .importing import StagedImport
 from .places import Province, ProvinceKind
 from .training import HostType, Sector, TrainingBase, TrainingBaseBatch, TrainingBaseKind
 
@@ -34,6 +35,7 @@ __all__ = [
     "QualifierPosition",
     "Sector",
     "SourceArticle",
+    "StagedImport",
     "Timestamped",
     "TrainingBase",
     "TrainingBaseBatch",

@@ -1,8 +1,10 @@
 """Shared test fixtures: the shipped content, loaded as `make run` loads it."""
 
+import os
 from pathlib import Path
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.management import call_command
 
@@ -43,3 +45,17 @@ def page_cache(settings):
 def seed_content(db):
     """The site's shipped content, loaded exactly as `make run` loads it."""
     call_command("loaddata", *FIXTURE_FILES, verbosity=0)
+
+
+@pytest.fixture
+def redis_url():
+    """The test Redis (TEST_REDIS_URL): required where REQUIRE_REDIS is set, as in CI;
+    elsewhere the tests that need it are skipped when it does not answer."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.ConnectionError:
+        if os.environ.get("REQUIRE_REDIS"):
+            raise
+        pytest.skip(f"Redis is not reachable at {url}")
+    return url

@@ -20,7 +20,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import global_settings
 from django.contrib.auth.models import User
 from django.db import connection
@@ -46,16 +45,9 @@ def database_url():
 
 
 @pytest.fixture
-def shared_services():
+def shared_services(redis_url):
     if connection.vendor != "postgresql":
         pytest.skip("several app servers share PostgreSQL; this runs in the PostgreSQL pass")
-    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
-    except redis.ConnectionError:
-        if os.environ.get("REQUIRE_REDIS"):
-            raise
-        pytest.skip(f"Redis is not reachable at {redis_url}")
     return redis_url
 
 

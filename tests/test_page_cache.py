@@ -3,11 +3,9 @@
 import datetime
 import io
 import json
-import os
 import uuid
 
 import pytest
-import redis
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
@@ -127,17 +125,12 @@ def test_bulk_writes_declare_their_change(
 
 
 @pytest.fixture
-def redis_page_cache(settings):
+def redis_page_cache(settings, redis_url):
     """The production cache: Redis on 127.0.0.1:6379 (required in CI, skipped elsewhere),
     configured as production configures it."""
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.ConnectionError:
-        if os.environ.get("REQUIRE_REDIS"):
-            raise
-        pytest.skip(f"Redis is not reachable at {url}")
-    settings.CACHES = {"default": cache_from_url(url) | {"KEY_PREFIX": f"skillsite-test-{uuid.uuid4().hex}"}}
+    settings.CACHES = {
+        "default": cache_from_url(redis_url) | {"KEY_PREFIX": f"skillsite-test-{uuid.uuid4().hex}"}
+    }
     settings.PAGE_CACHE_SECONDS = 600
     yield cache
     cache.clear()

@@ -9,11 +9,12 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from .caching import invalidate_on_change
+        from .models import StagedImport
 
         # Anything a public page can show: our content, redirects, the site's name. Uploads
         # waiting in the import page are not content.
         watched = [
-            *(model for model in self.get_models() if model._meta.model_name != "stagedimport"),
+            *(model for model in self.get_models() if model is not StagedImport),
             apps.get_model("redirects", "Redirect"),
             apps.get_model("sites", "Site"),
         ]

@@ -27,16 +27,21 @@ class PublicationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DateYearFilter(admin.SimpleListFilter):
-    """The years a date field takes, newest first; subclasses name the field."""
+class YearFilter(admin.SimpleListFilter):
+    """A year from the list; a value that is not a year shows no rows rather than an error.
+
+    Subclasses say which years there are and which lookup a year is matched with.
+    """
 
     title = "年份"
     parameter_name = "year"
-    date_field = None
+    year_lookup = None
 
     def lookups(self, request, model_admin):
-        years = model_admin.get_queryset(request).dates(self.date_field, "year", order="DESC")
-        return [(str(day.year), f"{day.year}年") for day in years]
+        return [(str(year), f"{year}年") for year in self.years(model_admin.get_queryset(request))]
+
+    def years(self, queryset):
+        raise NotImplementedError
 
     def queryset(self, request, queryset):
         if self.value() is None:
@@ -45,37 +50,38 @@ class DateYearFilter(admin.SimpleListFilter):
             year = int(self.value())
         except ValueError:
             return queryset.none()
-        return queryset.filter(**{f"{self.date_field}__year": year})
+        return queryset.filter(**{self.year_lookup: year})
+
+
+class DateYearFilter(YearFilter):
+    """The years a date field takes, newest first; subclasses name the field."""
+
+    date_field = None
+
+    @property
+    def year_lookup(self):
+        return f"{self.date_field}__year"
+
+    def years(self, queryset):
+        return [day.year for day in queryset.dates(self.date_field, "year", order="DESC")]
 
 
 class ConferredYearFilter(DateYearFilter):
     date_field = "conferred_on"
 
 
-class RelatedYearFilter(admin.SimpleListFilter):
+class RelatedYearFilter(YearFilter):
     """The years of a related object's integer `year` field (an event's, a batch's)."""
 
-    title = "年份"
-    parameter_name = "year"
     year_field = None
 
-    def lookups(self, request, model_admin):
-        years = (
-            model_admin.get_queryset(request)
-            .order_by(f"-{self.year_field}")
-            .values_list(self.year_field, flat=True)
-            .distinct()
-        )
-        return [(str(year), f"{year}年") for year in years if year is not None]
+    @property
+    def year_lookup(self):
+        return self.year_field
 
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        try:
-            year = int(self.value())
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(**{self.year_field: year})
+    def years(self, queryset):
+        years = queryset.order_by(f"-{self.year_field}").values_list(self.year_field, flat=True).distinct()
+        return [year for year in years if year is not None]
 
 
 class EventYearFilter(RelatedYearFilter):

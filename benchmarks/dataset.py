@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from events.caching import content_changed
+from events.content_version import content_changed
 from events.models import (
     Award,
     Category,

@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .caching import invalidate_on_change
+        from .content_version import invalidate_on_change
         from .models import StagedImport
 
         # Anything a public page can show: our content, redirects, the site's name. Uploads

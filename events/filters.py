@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from . import search
-from .caching import content_cached
+from .content_version import content_cached
 from .models import (
     Award,
     Category,

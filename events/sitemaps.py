@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import SitemapIndexItem, sitemap
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .caching import ContentCachedPaginator
+from .content_version import ContentCachedPaginator
 from .models import Award, Event, Milestone, Province, TrainingBase
 
 

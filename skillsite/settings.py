@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so a cached page still answers If-None-Match with a 304.
     "django.middleware.http.ConditionalGetMiddleware",
-    "events.caching.PublicPageCacheMiddleware",
+    "events.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,11 +136,11 @@ def cache_from_url(url):
     """CACHE_URL: locmem:// (one process), redis://host:port/db (shared), dummy:// (none)."""
     parsed = urlparse(url)
     if parsed.scheme in {"redis", "rediss"}:
-        # Pages keep working, uncached, while Redis is unreachable (skillsite/cache.py); the
+        # Pages keep working, uncached, while Redis is unreachable (skillsite/redis_cache.py); the
         # timeouts bound what a hanging Redis can cost a request.
         seconds = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "1"))
         return {
-            "BACKEND": "skillsite.cache.ResilientRedisCache",
+            "BACKEND": "skillsite.redis_cache.ResilientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "skillsite"),
             "OPTIONS": {"socket_connect_timeout": seconds, "socket_timeout": seconds},
@@ -158,7 +158,7 @@ def cache_from_url(url):
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
 
 # Anonymous visitors get whole pages from the cache, stored for at most this long; any
-# content change or scheduled publication makes them stale at once (events/caching.py).
+# content change or scheduled publication makes them stale at once (events/content_version.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/healthz")
 # Values derived from content (row counts, the years that have content) are kept per content

@@ -13,7 +13,7 @@ import redis
 from django.urls import reverse
 
 from events.models import Event
-from skillsite import cache as resilient_cache
+from skillsite import redis_cache as resilient_cache
 from skillsite.settings import cache_from_url
 
 from .factories import make_event
@@ -75,14 +75,14 @@ def test_public_pages_answer_while_the_cache_server_is_down(
 ):
     use_cache_server(settings, f"redis://127.0.0.1:{refused_port}/0")
 
-    with caplog.at_level(logging.WARNING, logger="skillsite.cache"):
+    with caplog.at_level(logging.WARNING, logger="skillsite.redis_cache"):
         for url in PAGES:
             response = client.get(url)
             assert response.status_code == 200, url
             assert "X-Page-Cache" not in response or response["X-Page-Cache"] == "miss"
 
     assert "高技能人才" in client.get("/").content.decode()
-    warnings = [record.getMessage() for record in caplog.records if record.name == "skillsite.cache"]
+    warnings = [record.getMessage() for record in caplog.records if record.name == "skillsite.redis_cache"]
     assert len(warnings) == 1, "one warning per outage, not one per request"
     assert f"127.0.0.1:{refused_port}" in warnings[0]
 
@@ -131,7 +131,7 @@ def test_recovery_is_logged_and_the_cache_used_again(client, settings, redis_url
     make_event()
     resilient_cache._unavailable_until[redis_url] = 0.0  # an outage whose retry interval is over
 
-    with caplog.at_level(logging.WARNING, logger="skillsite.cache"):
+    with caplog.at_level(logging.WARNING, logger="skillsite.redis_cache"):
         client.get("/events/")
 
     address = urlparse(redis_url).netloc.rsplit("@", 1)[-1]  # host:port, never a password

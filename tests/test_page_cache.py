@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from events.caching import content_changed
+from events.content_version import content_changed
 from events.models import Event, KeyFigure, PublicationStatus
 from skillsite.settings import cache_from_url
 

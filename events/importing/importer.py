@@ -23,7 +23,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import FileField, Q, UniqueConstraint
 from django.utils import timezone
 
-from ..caching import content_changed
+from ..content_version import content_changed
 from . import sql
 from .constraints import check_constraints
 from .ledger import KeyLedger

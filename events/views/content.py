@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView
 
-from ..caching import content_cached
+from ..content_version import content_cached
 from ..dates import DatePrecision
 from ..filters import AwardFilter, EventFilter, MilestoneFilter, TrainingBaseFilter
 from ..models import (

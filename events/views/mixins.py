@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django_filters.views import FilterView
 
 from .. import search
-from ..caching import ContentCachedPaginator
+from ..content_version import ContentCachedPaginator
 
 
 class PageMixin:

@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .. import search
-from ..caching import content_cached
+from ..content_version import content_cached
 from ..models import Award, Event, KeyFigure
 from .content import public_bases, public_milestones
 from .mixins import PageMixin

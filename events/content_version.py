@@ -1,14 +1,15 @@
-"""Whole-page caching for anonymous visitors that never serves stale content.
+"""The content version: one token that changes whenever public content may have changed.
 
-Every cached page is stored under the current *content version*, a token kept in the shared
-cache. Saving or deleting any content (or a redirect) replaces the token once the
-transaction commits, so every app server misses its old pages at once. Scheduled content
-needs no write to appear: the token records when the next scheduled item falls due, and the
-first request after that moment replaces it.
+Cached pages and values derived from content (counts, filter options) are stored under the
+current version, a token kept in the shared cache. Saving or deleting any content (or a
+redirect) replaces the token once the transaction commits, so every app server misses its
+old entries at once. Scheduled content needs no write to appear: the token records when the
+next scheduled item falls due, and the first request after that moment replaces it.
 """
 
 import hashlib
 import uuid
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -16,14 +17,10 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Min
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.functional import cached_property
 
 STATE_KEY = "content-state"
-PAGE_KEY_PREFIX = "page"
-CACHEABLE_METHODS = {"GET", "HEAD"}
 
 
 _MISSING_STATE = object()
@@ -42,6 +39,16 @@ def _next_scheduled_time():
     ]
     times = [moment for moment in times if moment is not None]
     return min(times).timestamp() if times else None
+
+
+@contextmanager
+def read_once_per_request():
+    """Within this block (one request), the content state is read from the cache only once."""
+    memo = _request_memo.set({})
+    try:
+        yield
+    finally:
+        _request_memo.reset(memo)
 
 
 def _new_state():
@@ -119,74 +126,3 @@ class ContentCachedPaginator(Paginator):
     @cached_property
     def count(self):
         return content_cached(self.count_key, lambda: Paginator.count.func(self))
-
-
-def page_cache_key(request):
-    return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()}"
-
-
-class PublicPageCacheMiddleware:
-    """Cache successful public GETs for visitors without a session.
-
-    Staff (who carry a session cookie) always get fresh pages, including previews; the admin
-    and responses that set cookies or say private/no-store are never stored.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        memo = _request_memo.set({})
-        try:
-            return self.respond(request)
-        finally:
-            _request_memo.reset(memo)
-
-    def respond(self, request):
-        seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or not self.is_cacheable_request(request):
-            return self.get_response(request)
-        key = page_cache_key(request)
-        # One round trip for both: the content version, and the page with the version it
-        # was stored under. A page of an older version is stale and rendered afresh.
-        found = cache.get_many([STATE_KEY, key])
-        state = content_state(found.get(STATE_KEY))
-        stored = found.get(key)
-        if stored is not None and stored[0] == state["version"]:
-            return self.stored_response(stored)
-        response = self.get_response(request)
-        if self.is_cacheable_response(response):
-            set_response_etag(response)
-            patch_cache_control(response, public=True, no_cache=True)
-            if state["next_change"]:
-                seconds = max(1, min(seconds, int(state["next_change"] - timezone.now().timestamp())))
-            # Plain values, not the response object: quicker to store and to read back.
-            cache.set(
-                key,
-                (state["version"], response.status_code, list(response.items()), response.content),
-                seconds,
-            )
-            response["X-Page-Cache"] = "miss"
-        return response
-
-    @staticmethod
-    def stored_response(stored):
-        _version, status, headers, content = stored
-        response = HttpResponse(content, status=status, headers=dict(headers))
-        response["X-Page-Cache"] = "hit"
-        return response
-
-    @staticmethod
-    def is_cacheable_request(request):
-        return (
-            request.method in CACHEABLE_METHODS
-            and not request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES)
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        )
-
-    @staticmethod
-    def is_cacheable_response(response):
-        if response.status_code != 200 or response.cookies or response.streaming:
-            return False
-        cache_control = response.get("Cache-Control", "")
-        return not any(word in cache_control for word in ("private", "no-store"))

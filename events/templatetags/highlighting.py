@@ -1,0 +1,55 @@
+"""Search results: the words searched for marked in titles and in a short passage of the text."""
+
+import re
+
+from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+EXCERPT_RADIUS = 60
+
+
+def _pattern(terms):
+    words = sorted({term for term in terms if term}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+
+
+def _marked(text, pattern):
+    """Escape text and wrap every match in <mark>; nothing of the text is trusted."""
+    if pattern is None:
+        return conditional_escape(text)
+    parts = []
+    position = 0
+    for match in pattern.finditer(text):
+        parts.append(conditional_escape(text[position : match.start()]))
+        parts.append(format_html("<mark>{}</mark>", match.group()))
+        position = match.end()
+    parts.append(conditional_escape(text[position:]))
+    return mark_safe("".join(parts))
+
+
+@register.filter
+def highlight(text, terms):
+    """The text, escaped, with each search term marked."""
+    return _marked(str(text or ""), _pattern(terms or []))
+
+
+@register.filter
+def excerpt(text, terms):
+    """A short passage around the first match, escaped, with the terms marked."""
+    text = " ".join(str(text or "").split())
+    pattern = _pattern(terms or [])
+    match = pattern.search(text) if pattern else None
+    if match is None:
+        start, end = 0, EXCERPT_RADIUS * 2
+    else:
+        start = max(0, match.start() - EXCERPT_RADIUS)
+        end = match.end() + EXCERPT_RADIUS
+    passage = text[start:end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(prefix + _marked(passage, pattern) + suffix)

@@ -37,9 +37,13 @@ data:
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddata $(FIXTURES)
 
+# Templates not yet indented to djhtml's rules; take each off this list as it is indented.
+UNINDENTED_TEMPLATES := templates/admin templates/registration templates/400.html templates/404.html templates/500.html
+
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $(filter-out $(UNINDENTED_TEMPLATES),$(wildcard templates/*))
 
 checks:
 	$(MANAGE) check

@@ -261,7 +261,7 @@ class TrainingBaseListView(PublicListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["kinds"] = self.kind_totals()
-        context["province_chart"] = self.province_chart()
+        context["province_counts"] = self.province_counts()
         return context
 
     def kind_totals(self):
@@ -291,9 +291,9 @@ class TrainingBaseListView(PublicListView):
             entry["listed"] += batch.listed
         return list(kinds.values())
 
-    def province_chart(self):
-        """Bases per province among the filtered bases, as bars of an inline SVG chart."""
-        rows = content_cached(
+    def province_counts(self):
+        """Bases per province among the filtered bases, most first; the chart tag draws them."""
+        return content_cached(
             f"base-province-chart:{self.filter_key()}",
             lambda: list(
                 self.object_list.order_by()
@@ -302,22 +302,6 @@ class TrainingBaseListView(PublicListView):
                 .order_by("-count", "province__code")
             ),
         )
-        if not rows:
-            return None
-        largest = max(row["count"] for row in rows)
-        bar_space = 200
-        bars = []
-        for index, row in enumerate(rows):
-            bars.append(
-                {
-                    "slug": row["province__slug"],
-                    "label": row["province__short_name"] or "未载明",
-                    "count": row["count"],
-                    "width": max(2, round(bar_space * row["count"] / largest)),
-                    "y": index * 28,
-                }
-            )
-        return {"bars": bars, "height": len(bars) * 28, "bar_space": bar_space}
 
 
 class TrainingBaseDetailView(PublicDetailMixin, DetailView):

@@ -8,6 +8,38 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        self.register_versions()
+        self.watch_for_page_changes()
+
+    def register_versions(self):
+        """Every kind of content is versioned; children are reviewed with their item."""
+        from editorial import registry
+        from editorial.signals import item_published
+
+        from . import models
+        from .slugs import keep_old_addresses
+
+        registry.register(models.Event, children=["milestones", "key_figures"])
+        registry.register(models.Milestone, parent="event")
+        registry.register(models.KeyFigure, parent="event")
+        registry.register(models.Award, children=["recipients"])
+        registry.register(models.AwardRecipient, parent="award")
+        for item in (
+            models.Edition,
+            models.TrainingBaseBatch,
+            models.TrainingBase,
+            models.Province,
+            models.Category,
+            models.SourceArticle,
+            models.TrainingBaseKind,
+            models.Sector,
+        ):
+            registry.register(item)
+        item_published.connect(keep_old_addresses, dispatch_uid="events-keep-old-addresses")
+
+    def watch_for_page_changes(self):
+        from editorial.models import ChangeRequest
+
         from .content_version import invalidate_on_change
         from .models import StagedImport
 
@@ -17,6 +49,8 @@ class EventsConfig(AppConfig):
             *(model for model in self.get_models() if model is not StagedImport),
             apps.get_model("redirects", "Redirect"),
             apps.get_model("sites", "Site"),
+            # A change approved for a later time changes when pages next go stale.
+            ChangeRequest,
         ]
         for model in watched:
             post_save.connect(

@@ -30,15 +30,27 @@ _request_memo = ContextVar("content_state_memo", default=None)
 
 
 def _next_scheduled_time():
-    """When the earliest scheduled item falls due, as a timestamp, or None."""
-    from .models import Award, Event, TrainingBase
+    """When the earliest scheduled item or approved change falls due, as a timestamp, or None."""
+    from editorial.models import ChangeRequest
+
+    from .models import Award, Edition, Event, TrainingBase, TrainingBaseBatch
 
     times = [
         model.objects.scheduled().aggregate(first=Min("published_at"))["first"]
-        for model in (Event, Award, TrainingBase)
+        for model in (Edition, Event, Award, TrainingBaseBatch, TrainingBase)
     ]
+    times.append(ChangeRequest.objects.filter(state="scheduled").aggregate(first=Min("go_live_at"))["first"])
     times = [moment for moment in times if moment is not None]
     return min(times).timestamp() if times else None
+
+
+def _publish_due_changes():
+    """Changes approved for a time that has come are written to the live rows now: the first
+    request after that time does it, so scheduled changes need no job (a cron job running
+    `manage.py publish_scheduled` does the same ahead of any request)."""
+    from editorial.workflow import publish_due
+
+    publish_due()
 
 
 @contextmanager
@@ -75,7 +87,10 @@ def content_state(stored=_MISSING_STATE):
     if stored is _MISSING_STATE and memo and "state" in memo:
         return memo["state"]
     state = cache.get(STATE_KEY) if stored is _MISSING_STATE else stored
-    if state is None or (state["next_change"] and timezone.now().timestamp() >= state["next_change"]):
+    if state is not None and state["next_change"] and timezone.now().timestamp() >= state["next_change"]:
+        _publish_due_changes()
+        state = None
+    if state is None:
         state = _new_state()
     _remember(state)
     return state

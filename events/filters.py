@@ -326,7 +326,7 @@ class TrainingBaseFilter(PublicFilterSet):
         fields = ["kind", "region", "host", "sector", "year", "q"]
 
     def available_years(self):
-        return TrainingBaseBatch.objects.order_by().values_list("year", flat=True).distinct()
+        return TrainingBaseBatch.objects.published().order_by().values_list("year", flat=True).distinct()
 
     def filter_year(self, queryset, name, value):
         return queryset.for_year(int(value))

@@ -103,3 +103,12 @@ def record_slug_change(old_path, new_path):
         Redirect.objects.filter(site=site, old_path=new_path).delete()
         Redirect.objects.filter(site=site, new_path=old_path).update(new_path=new_path)
         Redirect.objects.update_or_create(site=site, old_path=old_path, defaults={"new_path": new_path})
+
+
+def keep_old_addresses(sender, item, previous_addresses, **kwargs):
+    """When an item's change reaches the public, every page whose address changed keeps
+    answering at the old one (a redirect), its children's pages included."""
+    for (model, pk), old_path in previous_addresses.items():
+        row = model._default_manager.filter(pk=pk).first()
+        if row is not None:
+            record_slug_change(old_path, row.get_absolute_url())

@@ -8,6 +8,7 @@ from django.utils import timezone
 from events.models import (
     Award,
     Category,
+    Edition,
     Event,
     KeyFigure,
     Milestone,
@@ -39,7 +40,19 @@ def make_province(**overrides):
     return Province.objects.create(**fields)
 
 
+def make_edition(**overrides):
+    """A year's edition (年度盘点), published unless told otherwise."""
+    fields = {
+        "year": 2023,
+        "status": PublicationStatus.PUBLISHED,
+        "published_at": timezone.now() - datetime.timedelta(days=1),
+    } | overrides
+    fields.setdefault("title", f"{fields['year']}年职业能力建设领域十件大事")
+    return Edition.objects.create(**fields)
+
+
 def make_event(**overrides):
+    """An event, published; its year gets a published edition if it has none, as on a real site."""
     n = next(_sequence)
     fields = {
         "year": 2023,
@@ -54,6 +67,8 @@ def make_event(**overrides):
     } | overrides
     if "category" not in fields:
         fields["category"] = make_category()
+    if not Edition.objects.filter(year=fields["year"]).exists():
+        make_edition(year=fields["year"])
     return Event.objects.create(**fields)
 
 
@@ -103,6 +118,12 @@ def make_training_base(**overrides):
     if "batch" not in fields:
         kind = TrainingBaseKind.objects.create(name=f"测试类型{n}", slug=f"test-kind-{n}")
         fields["batch"] = TrainingBaseBatch.objects.create(
-            kind=kind, year=2023, name=f"测试批次{n}", slug=f"test-batch-{n}", announced_total=10
+            kind=kind,
+            year=2023,
+            name=f"测试批次{n}",
+            slug=f"test-batch-{n}",
+            announced_total=10,
+            status=PublicationStatus.PUBLISHED,
+            published_at=timezone.now() - datetime.timedelta(days=1),
         )
     return TrainingBase.objects.create(**fields)

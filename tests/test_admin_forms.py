@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from events.models import Award, Event, KeyFigure, Milestone, TrainingBaseBatch
+from events.models import Award, Event, KeyFigure, Milestone, PublicationStatus, TrainingBaseBatch
 
 from .factories import make_award, make_event
 from .staff import EDITOR, form_post_data, make_rich_event, staff_client
@@ -107,7 +107,7 @@ def test_inline_edits_save_together_or_not_at_all(editor):
 
 
 def test_valid_inline_edits_are_saved_with_the_event(editor):
-    event = make_rich_event(milestones=2, figures=1)
+    event = make_rich_event(milestones=2, figures=1, status=PublicationStatus.DRAFT)
     first = event.milestones.order_by("date").first()
 
     response = post_event(
@@ -124,7 +124,7 @@ def test_valid_inline_edits_are_saved_with_the_event(editor):
 
 
 def test_two_new_milestones_with_the_same_title_and_date_get_distinct_slugs(editor):
-    event = make_event(year=2031)
+    event = make_event(year=2031, status=PublicationStatus.DRAFT)
     url = event_url(event)
     data = form_post_data(editor.get(url))
     row = {"title": "同名节点", "date": "2031-03-01", "precision": "day", "description": "内容。"}
@@ -162,4 +162,7 @@ def test_host_types_of_a_batch_are_chosen_from_checkboxes(editor, seed_content):
 
     data = form_post_data(editor.get(url)) | {"main_host_types": ["enterprise"]}
     assert editor.post(url, data).status_code == 302
-    assert TrainingBaseBatch.objects.get(pk=batch.pk).main_host_types == ["enterprise"]
+    # A published batch keeps its live values until a publisher publishes the change.
+    assert TrainingBaseBatch.objects.get(pk=batch.pk).main_host_types == ["institution", "training_org"]
+    html = editor.get(url).content.decode()
+    assert 'value="enterprise" id="id_main_host_types_2" checked' in html  # the pending version is shown

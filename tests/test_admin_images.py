@@ -1,4 +1,5 @@
-"""Image uploads are proven to be images; renditions are made once, sized, and cleaned up."""
+"""Image uploads are proven to be images; renditions are made once and sized; files stay while
+the history refers to them."""
 
 import io
 from unittest import mock
@@ -13,7 +14,8 @@ from PIL import Image
 from PIL.ImageFile import ImageFile
 
 from events.images import RENDITION_WIDTHS, get_rendition, rendition_name
-from events.models import Event, TrainingBase
+from editorial.models import HistoryEntry
+from events.models import Event, PublicationStatus, TrainingBase
 
 from .factories import make_event, make_training_base
 from .staff import EDITOR, form_post_data, staff_client
@@ -113,7 +115,7 @@ def test_an_image_needs_alt_text(editor, media):
 
 
 def test_an_accepted_image_is_stored_with_its_renditions(editor, media):
-    event = make_event()
+    event = make_event(status=PublicationStatus.DRAFT)
 
     response = post_image(editor, event, upload())
 
@@ -185,47 +187,48 @@ def test_a_missing_original_gives_no_image_rather_than_an_error(media):
     assert html == "[]"
 
 
-def test_replacing_an_image_removes_the_old_file_and_its_renditions(
-    editor, media, django_capture_on_commit_callbacks
-):
-    event = make_event()
-    with django_capture_on_commit_callbacks(execute=True):
-        post_image(editor, event, upload("first.png"))
+def test_replacing_an_image_keeps_the_old_one_for_the_history_and_a_revert_brings_it_back(editor, media):
+    event = make_event(status=PublicationStatus.DRAFT)
+    post_image(editor, event, upload("first.png"))
     event.refresh_from_db()
     old = event.image.name
     old_files = {old, *(rendition_name(old, size) for size in RENDITION_WIDTHS)}
-    assert old_files <= set(stored_files(media))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        post_image(editor, event, upload("second.png", image_bytes(1600, 1600)))
+    post_image(editor, event, upload("second.png", image_bytes(1600, 1600)))
 
     event.refresh_from_db()
-    remaining = set(stored_files(media))
-    assert not old_files & remaining
-    assert event.image.name in remaining
-    assert rendition_name(event.image.name, "list") in remaining
+    assert event.image.name != old
+    assert old_files | {event.image.name} <= set(stored_files(media))
+    first_version = HistoryEntry.objects.for_item(event).filter(revision__isnull=False).order_by("id")[1]
+    revert_url = reverse("admin:events_event_revert", args=[event.pk, first_version.pk])
+    assert editor.post(revert_url).status_code == 302
+    event.refresh_from_db()
+    assert event.image.name == old
+    assert (event.image_width, event.image_height) == (2000, 1000)
 
 
-def test_clearing_an_image_removes_it(editor, media, django_capture_on_commit_callbacks):
-    base = make_training_base(image=upload(), image_alt="说明")
-    get_rendition(base.image, "list")
+def test_clearing_an_image_keeps_the_file_for_the_history(editor, media):
+    base = make_training_base(image=upload(), image_alt="说明", status=PublicationStatus.DRAFT)
+    name = base.image.name
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_image(editor, base, None, alt="", **{"image-clear": "on"})
+    response = post_image(editor, base, None, alt="", **{"image-clear": "on"})
 
     assert response.status_code == 302
     assert not TrainingBase.objects.get(pk=base.pk).image
-    assert stored_files(media) == []
+    assert name in stored_files(media)
 
 
-def test_deleting_an_event_removes_its_image(admin_client, media, django_capture_on_commit_callbacks):
+def test_a_deleted_event_keeps_its_image_and_gets_it_back_when_restored(admin_client, media):
     event = make_event(image=upload(), image_alt="说明")
-    get_rendition(event.image, "thumb")
+    name = event.image.name
 
-    with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"})
+    admin_client.post(reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"})
+    assert not Event.objects.filter(pk=event.pk).exists()
+    assert name in stored_files(media)
 
-    assert stored_files(media) == []
+    entry = HistoryEntry.objects.for_item(event).get(action="deleted")
+    admin_client.post(reverse("admin:events_event_restore", args=[entry.pk]))
+    assert Event.objects.get(pk=event.pk).image.name == name
 
 
 def test_the_change_page_previews_the_image(editor, media):

@@ -72,7 +72,7 @@ def test_a_slug_in_use_is_refused_with_a_free_alternative(client):
 
 def test_milestones_added_inline_get_dated_slugs(client):
     staff_client(client, EDITOR)
-    event = make_event(year=2031)
+    event = make_event(year=2031, status=PublicationStatus.DRAFT)
     url = reverse("admin:events_event_change", args=[event.pk])
     data = form_post_data(client.get(url))
     data |= {
@@ -104,16 +104,18 @@ def test_an_award_slug_starts_with_its_session(client):
     assert Award.objects.get().slug == "17th-zhong-hua-ji-neng-da-jiang"
 
 
-def rename(client, obj, new_slug):
+def rename(client, obj, new_slug, **buttons):
     url = reverse(f"admin:events_{obj._meta.model_name}_change", args=[obj.pk])
-    return client.post(url, form_post_data(client.get(url)) | {"slug": new_slug}, follow=True)
+    return client.post(url, form_post_data(client.get(url)) | {"slug": new_slug} | buttons, follow=True)
 
 
-def test_renaming_a_published_event_redirects_its_old_address(client):
-    staff_client(client, EDITOR)
+def test_renaming_a_published_event_redirects_its_old_address_once_published(client):
+    staff_client(client, PUBLISHER)
     event = make_event(slug="old-name")
 
-    response = rename(client, event, "new-name")
+    rename(client, event, "new-name")  # saved for review: the public address is unchanged
+    assert client.get("/events/old-name/").status_code == 200
+    response = rename(client, event, "new-name", _publish="保存并发布")
 
     assert "旧网址会自动跳转到新网址" in response.content.decode()
     client.logout()
@@ -124,12 +126,12 @@ def test_renaming_a_published_event_redirects_its_old_address(client):
 
 
 def test_renaming_twice_and_back_leaves_no_chain_or_loop(client):
-    staff_client(client, EDITOR)
+    staff_client(client, PUBLISHER)
     event = make_event(slug="first")
 
-    rename(client, event, "second")
-    rename(client, event, "third")
-    rename(client, event, "first")
+    rename(client, event, "second", _publish="保存并发布")
+    rename(client, event, "third", _publish="保存并发布")
+    rename(client, event, "first", _publish="保存并发布")
 
     redirects = dict(Redirect.objects.values_list("old_path", "new_path"))
     assert redirects == {"/events/second/": "/events/first/", "/events/third/": "/events/first/"}
@@ -152,7 +154,8 @@ def test_renaming_a_milestone_of_a_published_event_inline_keeps_its_old_address(
     old_url = milestone.get_absolute_url()
     url = reverse("admin:events_event_change", args=[event.pk])
 
-    client.post(url, form_post_data(client.get(url)) | {"milestones-0-slug": "renamed-milestone"})
+    data = form_post_data(client.get(url)) | {"milestones-0-slug": "renamed-milestone"}
+    client.post(url, data | {"_publish": "保存并发布"})
 
     assert Milestone.objects.get(pk=milestone.pk).slug == "renamed-milestone"
     assert Redirect.objects.get(old_path=old_url).new_path == "/milestones/renamed-milestone/"

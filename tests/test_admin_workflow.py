@@ -13,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
+from editorial.models import HistoryEntry
 from events.models import Award, Event, PublicationStatus, TrainingBase
 
 from .factories import make_award, make_category, make_event, make_training_base
@@ -61,21 +62,30 @@ def test_the_migration_gives_each_group_its_permissions():
     publisher = set(Group.objects.get(name=PUBLISHER).permissions.values_list("codename", flat=True))
 
     assert {"add_event", "change_event", "change_milestone", "delete_milestone", "change_award"} <= editor
+    assert {"add_edition", "change_edition", "view_changerequest", "view_historyentry"} <= editor
     assert not {"publish_event", "publish_award", "publish_trainingbase", "delete_event"} & editor
+    # Reference lists are public as soon as they are saved, so publishers keep them.
+    assert not {"change_category", "add_sector", "change_trainingbasekind", "change_sourcearticle"} & editor
     assert {"publish_event", "publish_award", "publish_trainingbase", "delete_event"} <= publisher
+    assert {"publish_edition", "publish_trainingbasebatch", "undo_import"} <= publisher
     assert {"add_redirect", "change_redirect", "view_logentry"} <= publisher
     assert editor < publisher
 
 
-def test_the_groups_migration_can_run_again_without_changes():
-    migration = importlib.import_module("events.migrations.0002_editorial_groups")
-    state_apps = MigrationExecutor(connection).loader.project_state(("events", "0002_editorial_groups")).apps
-    before = {group.name: group.permissions.count() for group in Group.objects.all()}
+def test_the_groups_migrations_can_run_again_without_changes():
+    executor = MigrationExecutor(connection)
+    before = {group.name: set(group.permissions.all()) for group in Group.objects.all()}
 
-    migration.create_groups(state_apps, None)
-    migration.create_groups(state_apps, None)
+    for _ in range(2):
+        for name, function in (
+            ("0002_editorial_groups", "create_groups"),
+            ("0009_workflow_permissions", "update_groups"),
+        ):
+            migration = importlib.import_module(f"events.migrations.{name}")
+            state_apps = executor.loader.project_state(("events", name)).apps
+            getattr(migration, function)(state_apps, None)
 
-    assert {group.name: group.permissions.count() for group in Group.objects.all()} == before
+    assert {group.name: set(group.permissions.all()) for group in Group.objects.all()} == before
 
 
 # Editors
@@ -103,7 +113,7 @@ def test_an_editor_sees_the_state_but_cannot_change_it(client):
     assert "草稿" in response.content.decode()
 
 
-def test_an_editor_can_correct_a_published_event_but_not_its_state_or_time(client):
+def test_an_editors_correction_to_a_published_event_waits_and_cannot_touch_its_state_or_time(client):
     staff_client(client, EDITOR)
     event = make_event(title="旧标题")
     published_at = event.published_at
@@ -120,9 +130,11 @@ def test_an_editor_can_correct_a_published_event_but_not_its_state_or_time(clien
 
     assert response.status_code == 302
     event.refresh_from_db()
-    assert event.title == "新标题"
+    assert event.title == "旧标题"  # the public still sees the published version
     assert event.status == PublicationStatus.PUBLISHED
     assert event.published_at == published_at
+    reopened = client.get(change_url(event))
+    assert reopened.context["adminform"].form.initial["title"] == "新标题"
 
 
 def test_an_editor_is_not_offered_the_publish_actions_and_cannot_run_them(client):
@@ -168,7 +180,7 @@ def test_a_publisher_publishes_and_withdraws_with_the_bulk_actions(client, model
     assert model_class.objects.published().filter(pk__in=[d.pk for d in drafts]).count() == 2
     # Published today, not on the day it was drafted.
     assert model_class.objects.get(pk=drafts[0].pk).published_at > long_ago + datetime.timedelta(days=29)
-    assert LogEntry.objects.filter(object_id=str(drafts[0].pk), change_message="发布").exists()
+    assert HistoryEntry.objects.for_item(drafts[0]).filter(action="published").exists()
 
     response = run_action(client, "unpublish_selected", drafts[:1], model)
 
@@ -177,17 +189,18 @@ def test_a_publisher_publishes_and_withdraws_with_the_bulk_actions(client, model
     assert model_class.objects.get(pk=drafts[1].pk).status == PublicationStatus.PUBLISHED
 
 
-def test_publishing_a_draft_with_a_later_time_schedules_it(client):
+def test_publish_now_makes_a_scheduled_item_public_now(client):
     staff_client(client, PUBLISHER)
     later = timezone.now() + datetime.timedelta(days=3)
-    draft = make_event(status=PublicationStatus.DRAFT, published_at=later)
+    scheduled = make_event(published_at=later)
+    assert scheduled.is_scheduled
 
-    response = run_action(client, "publish_selected", [draft])
+    response = run_action(client, "publish_selected", [scheduled])
 
-    assert "其中 1 条为定时发布" in response.content.decode()
-    draft.refresh_from_db()
-    assert draft.is_scheduled
-    assert draft.published_at == later
+    assert "已发布 1 条" in response.content.decode()
+    scheduled.refresh_from_db()
+    assert scheduled.is_public
+    assert scheduled.published_at <= timezone.now()
 
 
 def test_a_scheduled_event_appears_only_once_its_time_has_passed(client):
@@ -198,11 +211,13 @@ def test_a_scheduled_event_appears_only_once_its_time_has_passed(client):
 
     response = client.post(
         change_url(event),
-        data | {"status": "published", "published_at_0": at.date().isoformat(), "published_at_1": "09:00"},
+        data | {"_publish": "保存并发布", "published_at_0": at.date().isoformat(), "published_at_1": "09:00"},
+        follow=True,
     )
-    assert response.status_code == 302
     event.refresh_from_db()
     assert event.is_scheduled
+    when = timezone.localtime(event.published_at).strftime("%Y-%m-%d %H:%M")
+    assert f"已安排在 {when} 公开" in response.content.decode()
 
     client.logout()
     assert client.get("/events/scheduled-event/").status_code == 404
@@ -223,7 +238,7 @@ def test_publishing_on_the_form_dates_the_event_from_today(client):
     event = make_event(status=PublicationStatus.DRAFT, published_at=long_ago)
     data = form_post_data(client.get(change_url(event)))
 
-    client.post(change_url(event), data | {"status": "published"})
+    client.post(change_url(event), data | {"_publish": "保存并发布"})
 
     event.refresh_from_db()
     assert event.is_public
@@ -242,6 +257,7 @@ def test_a_publisher_can_delete_and_sees_what_goes_with_it(client):
     assert response.status_code == 302
     assert not Award.objects.filter(pk=award.pk).exists()
     assert LogEntry.objects.filter(object_repr=str(award), action_flag=3).exists()
+    assert HistoryEntry.objects.for_item(award).filter(action="deleted").exists()
 
 
 # Links to the site

@@ -17,7 +17,7 @@ from skillsite import redis_cache as resilient_cache
 from skillsite.settings import cache_from_url
 
 from .factories import make_event
-from .staff import EDITOR, form_post_data, staff_client
+from .staff import PUBLISHER, form_post_data, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -94,11 +94,11 @@ def test_staff_log_in_and_publish_while_the_cache_server_is_down(
     event = make_event(title="缓存宕机前的标题")
     assert "缓存宕机前的标题" in client.get("/events/").content.decode()
 
-    staff_client(client, EDITOR)
+    staff_client(client, PUBLISHER)
     change_url = reverse("admin:events_event_change", args=[event.pk])
     data = form_post_data(client.get(change_url))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(change_url, data | {"title": "缓存宕机时改的标题"})
+        response = client.post(change_url, data | {"title": "缓存宕机时改的标题", "_publish": "保存并发布"})
 
     assert response.status_code == 302
     assert Event.objects.get(pk=event.pk).title == "缓存宕机时改的标题"

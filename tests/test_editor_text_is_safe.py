@@ -57,7 +57,7 @@ def test_payloads_posted_through_the_admin_are_shown_as_text(client):
         body="\n\n".join(PAYLOADS),
     )
 
-    response = client.post(change_url, data)
+    response = client.post(change_url, data | {"_publish": "保存并发布"})
     assert response.status_code == 302, response.content.decode()[:2000]
 
     client.logout()

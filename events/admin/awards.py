@@ -4,14 +4,8 @@ from django.contrib import admin
 
 from events.models import Award, AwardRecipient
 
+from .base import ContentAdmin, PublishableContentAdmin, count_of, shared_choices_formset
 from .filters import ConferredYearFilter
-from .mixins import (
-    ContentSearchMixin,
-    PublishableAdminMixin,
-    ViewOnSiteMixin,
-    count_of,
-    shared_choices_formset,
-)
 
 
 class AwardRecipientInline(admin.TabularInline):
@@ -22,7 +16,7 @@ class AwardRecipientInline(admin.TabularInline):
 
 
 @admin.register(Award)
-class AwardAdmin(ContentSearchMixin, PublishableAdminMixin, admin.ModelAdmin):
+class AwardAdmin(PublishableContentAdmin):
     list_display = [
         "__str__",
         "conferred_on",
@@ -64,7 +58,7 @@ class AwardAdmin(ContentSearchMixin, PublishableAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AwardRecipient)
-class AwardRecipientAdmin(ContentSearchMixin, ViewOnSiteMixin, admin.ModelAdmin):
+class AwardRecipientAdmin(ContentAdmin):
     list_display = ["name", "award", "organization", "occupation", "province", "sort_order"]
     list_filter = ["award", "province"]
     list_select_related = ["award", "province"]
@@ -74,3 +68,8 @@ class AwardRecipientAdmin(ContentSearchMixin, ViewOnSiteMixin, admin.ModelAdmin)
 
     def view_on_site(self, obj):
         return obj.award.get_absolute_url()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # removed with review, on its own or its award's page
+        return actions

@@ -1,28 +1,23 @@
-"""Events with their milestones and key figures; categories and source articles."""
+"""Year editions; events with their milestones and key figures; categories and source articles."""
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
-from events.models import Category, Event, KeyFigure, Milestone, Province, SourceArticle
+from events.models import Category, Edition, Event, KeyFigure, Milestone, Province, SourceArticle
 
+from .base import ContentAdmin, PublishableContentAdmin, count_of, shared_choices_formset
 from .filters import EventYearFilter
 from .forms import KeyFigureForm, SlugProposalForm
-from .mixins import (
-    ContentSearchMixin,
-    ImageAdminMixin,
-    PublishableAdminMixin,
-    SlugAdminMixin,
-    TimestampedAdminMixin,
-    count_of,
-    shared_choices_formset,
-)
 
 PROVINCE_NAMES = Prefetch("regions", queryset=Province.objects.only("id", "short_name"))
 
 
 @admin.register(Category)
-class CategoryAdmin(ContentSearchMixin, SlugAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(ContentAdmin):
     list_display = ["name", "slug", "sort_order", "event_count"]
     list_editable = ["sort_order"]
     search_fields = ["name", "slug", "description"]
@@ -40,7 +35,7 @@ class CategoryAdmin(ContentSearchMixin, SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SourceArticle)
-class SourceArticleAdmin(ContentSearchMixin, SlugAdminMixin, TimestampedAdminMixin, admin.ModelAdmin):
+class SourceArticleAdmin(ContentAdmin):
     list_display = ["title", "year", "publisher", "event_count", "updated_at"]
     list_filter = ["year", "publisher"]
     search_fields = ["title", "subtitle", "publisher", "introduction"]
@@ -98,8 +93,66 @@ class KeyFigureInline(admin.TabularInline):
     ]
 
 
+@admin.register(Edition)
+class EditionAdmin(PublishableContentAdmin):
+    """A year's review: its lead text and source, published to the home page as a whole."""
+
+    list_display = ["__str__", "year", "source", "event_count", "publication_state", "published_at"]
+    list_filter = ["year"]
+    list_select_related = ["source"]
+    search_fields = ["title", "lead"]
+    ordering = ["-year"]
+    autocomplete_fields = ["source"]
+    fieldsets = [
+        (None, {"fields": [("year", "title"), "source", "lead"]}),
+        ("发布", {"fields": [("status", "published_at")]}),
+        ("记录", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
+    ]
+    readonly_fields = ["year_events"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets[:1], ("本年大事", {"fields": ["year_events"]}), *fieldsets[1:]]
+
+    def get_queryset(self, request):
+        events = Event.objects.filter(year=OuterRef("year")).order_by().values("year")
+        counted = events.annotate(n=Count("*")).values("n")
+        return super().get_queryset(request).annotate(n_events=Coalesce(Subquery(counted), 0))
+
+    @admin.display(description="大事数", ordering="n_events")
+    def event_count(self, obj):
+        return obj.n_events
+
+    @admin.display(description="本年大事")
+    def year_events(self, obj):
+        events = (
+            Event.objects.for_year(obj.year)
+            .order_by("rank")
+            .only("year", "rank", "short_title", "status", "published_at")
+        )
+        if not events:
+            return "这一年还没有大事。"
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a>（{}）</li>',
+            (
+                (
+                    reverse("admin:events_event_change", args=[event.pk]),
+                    event,
+                    "已公开" if event.is_public else "定时" if event.is_scheduled else "草稿",
+                )
+                for event in events
+            ),
+        )
+        return format_html(
+            '<ol>{}</ol><p class="help">发布年度盘点即更新首页；各件大事分别审核、发布。</p>', rows
+        )
+
+
 @admin.register(Event)
-class EventAdmin(ContentSearchMixin, ImageAdminMixin, PublishableAdminMixin, admin.ModelAdmin):
+class EventAdmin(PublishableContentAdmin):
     list_display = [
         "__str__",
         "category",
@@ -149,22 +202,9 @@ class EventAdmin(ContentSearchMixin, ImageAdminMixin, PublishableAdminMixin, adm
     def figure_count(self, obj):
         return obj.n_figures
 
-    def save_formset(self, request, form, formset, change):
-        # A public event's milestones are public too: keep their old addresses alive.
-        renamed = []
-        if formset.model is Milestone and self.was_public(form.instance, form):
-            renamed = [
-                (inline_form.instance, inline_form.initial["slug"])
-                for inline_form in formset.initial_forms
-                if "slug" in inline_form.changed_data and inline_form not in formset.deleted_forms
-            ]
-        super().save_formset(request, form, formset, change)
-        for milestone, old_slug in renamed:
-            self.keep_old_address(request, milestone, old_slug)
-
 
 @admin.register(Milestone)
-class MilestoneAdmin(ContentSearchMixin, SlugAdminMixin, TimestampedAdminMixin, admin.ModelAdmin):
+class MilestoneAdmin(ContentAdmin):
     list_display = ["date_text", "title", "event", "precision", "venue", "region_names", "updated_at"]
     list_display_links = ["date_text", "title"]
     list_filter = [EventYearFilter, "precision", "event__category", "regions"]
@@ -183,9 +223,12 @@ class MilestoneAdmin(ContentSearchMixin, SlugAdminMixin, TimestampedAdminMixin, 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(PROVINCE_NAMES)
 
-    def was_public(self, obj, form):
-        # A milestone is public exactly when its event is.
-        return obj.event.status == "published"
+    def get_actions(self, request):
+        # A milestone is removed on its own page or its event's, where the removal waits for
+        # review with the event's other changes; a bulk delete would bypass that.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     @admin.display(description="日期", ordering="date")
     def date_text(self, obj):
@@ -197,12 +240,11 @@ class MilestoneAdmin(ContentSearchMixin, SlugAdminMixin, TimestampedAdminMixin, 
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(ContentSearchMixin, admin.ModelAdmin):
+class KeyFigureAdmin(ContentAdmin):
     form = KeyFigureForm
     list_display = ["label", "figure_text", "event", "as_of", "is_headline", "sort_order"]
     list_filter = [EventYearFilter, "is_headline", "qualifier", "magnitude", "unit"]
     list_select_related = ["event"]
-    list_editable = ["is_headline", "sort_order"]
     search_fields = ["label", "key", "unit", "note", "event__short_title"]
     ordering = ["event__year", "event__rank", "sort_order"]
     autocomplete_fields = ["event"]
@@ -227,6 +269,11 @@ class KeyFigureAdmin(ContentSearchMixin, admin.ModelAdmin):
 
     def view_on_site(self, obj):
         return obj.event.get_absolute_url()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # removed with review, on its own or its event's page
+        return actions
 
     @admin.display(description="原文写法")
     def figure_text(self, obj):

@@ -1,29 +1,44 @@
 """List filters the admin's own do not offer: publication state, and the year of a date."""
 
 from django.contrib import admin
-from django.utils import timezone
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 
-from events.models import PublicationStatus
+from editorial.models import ChangeRequest
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
-    """Draft, scheduled (published with a later time) or public now."""
+    """Draft, scheduled (published with a later time), public now, or with changes pending.
+
+    Asked through the content's own queryset methods, the one place the rule is written.
+    """
 
     title = "发布状态"
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "草稿"), ("scheduled", "定时发布（未到时间）"), ("public", "已公开")]
+        return [
+            ("draft", "草稿"),
+            ("scheduled", "定时发布（未到时间）"),
+            ("public", "已公开"),
+            ("pending", "有未发布的修改"),
+        ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         match self.value():
             case "draft":
-                return queryset.filter(status=PublicationStatus.DRAFT)
+                return queryset.drafts()
             case "scheduled":
-                return queryset.filter(status=PublicationStatus.PUBLISHED, published_at__gt=now)
+                return queryset.scheduled()
             case "public":
-                return queryset.filter(status=PublicationStatus.PUBLISHED, published_at__lte=now)
+                return queryset.published()
+            case "pending":
+                open_changes = ChangeRequest.objects.open().filter(
+                    content_type=ContentType.objects.get_for_model(queryset.model),
+                    object_id=Cast(OuterRef("pk"), CharField()),
+                )
+                return queryset.filter(Exists(open_changes))
         return queryset
 
 

@@ -126,4 +126,5 @@ class TrainingBaseBatchForm(SlugProposalForm):
             "main_host_types",
             "main_host_share",
             "main_host_share_qualifier",
+            "published_at",
         ]

@@ -4,11 +4,11 @@ from django.contrib import admin
 
 from events.models import Event, Milestone, Province, TrainingBase
 
-from .mixins import ContentSearchMixin, SlugAdminMixin, count_of
+from .base import ContentAdmin, count_of
 
 
 @admin.register(Province)
-class ProvinceAdmin(ContentSearchMixin, SlugAdminMixin, admin.ModelAdmin):
+class ProvinceAdmin(ContentAdmin):
     list_display = ["code", "name", "short_name", "kind", "event_count", "milestone_count", "base_count"]
     list_display_links = ["code", "name"]
     list_filter = ["kind"]

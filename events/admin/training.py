@@ -4,20 +4,13 @@ from django.contrib import admin
 
 from events.models import Sector, TrainingBase, TrainingBaseBatch, TrainingBaseKind
 
+from .base import ContentAdmin, PublishableContentAdmin, count_of
 from .filters import BatchYearFilter, TopLevelSectorFilter
 from .forms import TrainingBaseBatchForm
-from .mixins import ContentSearchMixin, ImageAdminMixin, PublishableAdminMixin, SlugAdminMixin, count_of
-
-
-class NoPageMixin:
-    """Taxonomies that are filters on the public lists, not pages of their own."""
-
-    def view_on_site(self, obj):
-        return None
 
 
 @admin.register(TrainingBaseKind)
-class TrainingBaseKindAdmin(ContentSearchMixin, NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
+class TrainingBaseKindAdmin(ContentAdmin):
     list_display = ["name", "slug", "sort_order", "batch_count", "base_count"]
     list_editable = ["sort_order"]
     search_fields = ["name", "slug", "description"]
@@ -43,7 +36,7 @@ class TrainingBaseKindAdmin(ContentSearchMixin, NoPageMixin, SlugAdminMixin, adm
 
 
 @admin.register(Sector)
-class SectorAdmin(ContentSearchMixin, NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
+class SectorAdmin(ContentAdmin):
     list_display = ["name", "parent", "slug", "sort_order", "base_count"]
     list_editable = ["sort_order"]
     list_filter = [TopLevelSectorFilter, "parent"]
@@ -66,7 +59,7 @@ class SectorAdmin(ContentSearchMixin, NoPageMixin, SlugAdminMixin, admin.ModelAd
 
 
 @admin.register(TrainingBaseBatch)
-class TrainingBaseBatchAdmin(ContentSearchMixin, NoPageMixin, SlugAdminMixin, admin.ModelAdmin):
+class TrainingBaseBatchAdmin(PublishableContentAdmin):
     form = TrainingBaseBatchForm
     list_display = [
         "name",
@@ -77,6 +70,7 @@ class TrainingBaseBatchAdmin(ContentSearchMixin, NoPageMixin, SlugAdminMixin, ad
         "base_count",
         "coverage",
         "main_host_share_text",
+        "publication_state",
     ]
     list_filter = ["kind", "year"]
     list_select_related = ["kind"]
@@ -91,6 +85,8 @@ class TrainingBaseBatchAdmin(ContentSearchMixin, NoPageMixin, SlugAdminMixin, ad
             "依托单位",
             {"fields": ["main_host_types", ("main_host_share", "main_host_share_qualifier")]},
         ),
+        ("发布", {"fields": [("status", "published_at")]}),
+        ("记录", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
@@ -113,7 +109,7 @@ class TrainingBaseBatchAdmin(ContentSearchMixin, NoPageMixin, SlugAdminMixin, ad
 
 
 @admin.register(TrainingBase)
-class TrainingBaseAdmin(ContentSearchMixin, ImageAdminMixin, PublishableAdminMixin, admin.ModelAdmin):
+class TrainingBaseAdmin(PublishableContentAdmin):
     list_display = [
         "name",
         "kind_name",

@@ -25,6 +25,7 @@ NATURAL_KEYS = {
     "events.sector": ("slug",),
     "events.trainingbasebatch": ("slug",),
     "events.trainingbase": ("slug",),
+    "events.edition": ("year",),
 }
 
 # Besides its natural key, a reference may name a row by any of these unique fields:

@@ -1,9 +1,10 @@
 """The content model: provinces, events and their milestones and figures, awards, bases."""
 
 from .awards import Award, AwardKind, AwardRecipient
-from .base import Illustrated, PublicationStatus, Publishable, Timestamped
+from .base import Illustrated, PublicationStatus, Publishable, Timestamped, public_q
 from .chronicle import (
     Category,
+    Edition,
     Event,
     KeyFigure,
     Magnitude,
@@ -21,6 +22,7 @@ __all__ = [
     "AwardKind",
     "AwardRecipient",
     "Category",
+    "Edition",
     "Event",
     "HostType",
     "Illustrated",
@@ -40,4 +42,5 @@ __all__ = [
     "TrainingBase",
     "TrainingBaseBatch",
     "TrainingBaseKind",
+    "public_q",
 ]

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from events.numerals import chinese_numeral
 
-from .base import Publishable, PublishableQuerySet, SlugManager
+from .base import Publishable, PublishableQuerySet, SlugManager, SlugNaturalKeyMixin
 from .chronicle import Event
 from .places import Province
 
@@ -25,7 +25,7 @@ class AwardManager(SlugManager.from_queryset(AwardQuerySet)):
     pass
 
 
-class Award(Publishable):
+class Award(SlugNaturalKeyMixin, Publishable):
     """One session of an honour, e.g. 第十六届中华技能大奖, with how many received it."""
 
     name = models.CharField("奖项名称", max_length=100, help_text="如 中华技能大奖、全国技术能手。")

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -38,19 +39,37 @@ class Timestamped(models.Model):
         super().save(*args, **kwargs)
 
 
+def public_q(prefix="", at=None):
+    """The one rule for "is it public": published, and its publish time has come.
+
+    `prefix` applies the rule across a relation ("event__" for a milestone's event), so
+    querysets, counts and filters all ask the same question. A published item whose time is
+    later is scheduled: it appears by itself when the time comes, with no job to run.
+    """
+    return Q(
+        **{f"{prefix}status": PublicationStatus.PUBLISHED, f"{prefix}published_at__lte": at or timezone.now()}
+    )
+
+
+def scheduled_q(prefix="", at=None):
+    return Q(
+        **{f"{prefix}status": PublicationStatus.PUBLISHED, f"{prefix}published_at__gt": at or timezone.now()}
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self, at=None):
         """Public content: published, and its publish time has come (a later one is scheduled)."""
-        return self.filter(status=PublicationStatus.PUBLISHED, published_at__lte=at or timezone.now())
+        return self.filter(public_q(at=at))
 
     def scheduled(self, at=None):
-        return self.filter(status=PublicationStatus.PUBLISHED, published_at__gt=at or timezone.now())
+        return self.filter(scheduled_q(at=at))
 
     def drafts(self):
         return self.filter(status=PublicationStatus.DRAFT)
 
 
-class Publishable(SlugNaturalKeyMixin, Timestamped):
+class Publishable(Timestamped):
     status = models.CharField(
         "发布状态",
         max_length=10,
@@ -67,13 +86,26 @@ class Publishable(SlugNaturalKeyMixin, Timestamped):
         abstract = True
         indexes = [models.Index(fields=["status", "published_at"], name="%(app_label)s_%(class)s_pub_idx")]
 
+    def mark_published(self, at):
+        """Released by a publisher, public from `at` (a later time schedules it)."""
+        self.status = PublicationStatus.PUBLISHED
+        self.published_at = at
+
+    def mark_draft(self):
+        self.status = PublicationStatus.DRAFT
+
+    @property
+    def is_published(self):
+        """Released by a publisher: public now, or scheduled to be. Changes to it need review."""
+        return self.status == PublicationStatus.PUBLISHED
+
     @property
     def is_public(self):
-        return self.status == PublicationStatus.PUBLISHED and self.published_at <= timezone.now()
+        return self.is_published and self.published_at <= timezone.now()
 
     @property
     def is_scheduled(self):
-        return self.status == PublicationStatus.PUBLISHED and self.published_at > timezone.now()
+        return self.is_published and self.published_at > timezone.now()
 
 
 def image_upload_to(instance, filename):

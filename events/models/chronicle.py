@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import re
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,7 +10,6 @@ from django.db import models
 from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 
 from events import dates
 from events.dates import DatePrecision
@@ -17,12 +17,12 @@ from events.numerals import chinese_numeral
 
 from .base import (
     Illustrated,
-    PublicationStatus,
     Publishable,
     PublishableQuerySet,
     SlugManager,
     SlugNaturalKeyMixin,
     Timestamped,
+    public_q,
 )
 from .places import Province
 
@@ -71,6 +71,64 @@ class SourceArticle(SlugNaturalKeyMixin, Timestamped):
         return self.title
 
 
+class EditionManager(models.Manager.from_queryset(PublishableQuerySet)):
+    def get_by_natural_key(self, year):
+        return self.get(year=year)
+
+
+class Edition(Publishable):
+    """A year's review (年度盘点): the year's ten events, published to the home page as a whole.
+
+    The home page shows the latest published edition, so events of a year still in the
+    making can be drafted, reviewed and published one by one without changing it.
+    """
+
+    year = models.PositiveSmallIntegerField("年份", unique=True, validators=year_validators)
+    title = models.CharField("标题", max_length=200, help_text="如“2023年职业能力建设领域十件大事”。")
+    lead = models.TextField("导语", blank=True, help_text="首页大事列表上方的导语；纯文本，段落之间空一行。")
+    source = models.ForeignKey(
+        SourceArticle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="editions",
+        verbose_name="来源文章",
+    )
+
+    objects = EditionManager()
+
+    class Meta(Publishable.Meta):
+        verbose_name = "年度盘点"
+        verbose_name_plural = "年度盘点"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
+                name="edition_year_in_range",
+                violation_error_message=f"年份应在 {FIRST_YEAR} 至 {LAST_YEAR} 之间。",
+            ),
+        ]
+        permissions = [("publish_edition", "可以发布、撤回年度盘点")]
+
+    def __str__(self):
+        return self.title or f"{self.year}年职业能力建设领域十件大事"
+
+    def natural_key(self):
+        return (self.year,)
+
+    def get_absolute_url(self):
+        return f"{reverse('events:event_list')}?year={self.year}"
+
+    @property
+    def paragraphs(self):
+        return split_paragraphs(self.lead)
+
+
+def split_paragraphs(text):
+    """Paragraphs of plain text typed in a form: separated by a blank line, whatever the line endings."""
+    return [part.strip() for part in re.split(r"(?:\r\n|\r|\n)\s*(?:\r\n|\r|\n)", text or "") if part.strip()]
+
+
 class EventQuerySet(PublishableQuerySet):
     def for_year(self, year):
         return self.filter(year=year)
@@ -84,7 +142,7 @@ class EventManager(SlugManager.from_queryset(EventQuerySet)):
     pass
 
 
-class Event(Illustrated, Publishable):
+class Event(SlugNaturalKeyMixin, Illustrated, Publishable):
     """One of a year's major events (十件大事), in its rank within that year."""
 
     year = models.PositiveSmallIntegerField("年份", validators=year_validators)
@@ -175,16 +233,13 @@ class Event(Illustrated, Publishable):
 
     @property
     def paragraphs(self):
-        return [part.strip() for part in self.body.split("\n\n") if part.strip()]
+        return split_paragraphs(self.body)
 
 
 class MilestoneQuerySet(models.QuerySet):
     def published(self, at=None):
         """Milestones are public exactly when their event is."""
-        return self.filter(
-            event__status=PublicationStatus.PUBLISHED,
-            event__published_at__lte=at or timezone.now(),
-        )
+        return self.filter(public_q("event__", at=at))
 
     def for_year(self, year):
         return self.filter(date__year=year)

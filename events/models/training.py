@@ -5,8 +5,9 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
-from .base import Illustrated, Publishable, PublishableQuerySet, SlugManager, SlugNaturalKeyMixin
+from .base import Illustrated, Publishable, PublishableQuerySet, SlugManager, SlugNaturalKeyMixin, public_q
 from .chronicle import Event, Milestone, Qualifier, year_validators
 from .places import Province
 
@@ -65,8 +66,16 @@ class Sector(SlugNaturalKeyMixin, models.Model):
             raise ValidationError({"parent": "领域只分两级：所属大类本身不能再有上级。"})
 
 
-class TrainingBaseBatch(SlugNaturalKeyMixin, models.Model):
-    """One announcement of a kind of carrier: how many, where, and who hosts most of them."""
+class TrainingBaseBatchManager(SlugManager.from_queryset(PublishableQuerySet)):
+    pass
+
+
+class TrainingBaseBatch(SlugNaturalKeyMixin, Publishable):
+    """One announcement of a kind of carrier: how many, where, and who hosts most of them.
+
+    Published like an event: a batch and its totals reach the directory only once a
+    publisher releases it, and its bases are public only while it is.
+    """
 
     kind = models.ForeignKey(
         TrainingBaseKind, on_delete=models.PROTECT, related_name="batches", verbose_name="类型"
@@ -110,12 +119,13 @@ class TrainingBaseBatch(SlugNaturalKeyMixin, models.Model):
     )
     sectors = models.ManyToManyField(Sector, blank=True, related_name="batches", verbose_name="涵盖领域")
 
-    objects = SlugManager()
+    objects = TrainingBaseBatchManager()
 
-    class Meta:
+    class Meta(Publishable.Meta):
         verbose_name = "培训载体批次"
         verbose_name_plural = "培训载体批次"
         ordering = ["-year", "kind__sort_order", "name"]
+        indexes = [models.Index(fields=["status", "published_at"], name="batch_pub_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(main_host_share__isnull=True) | Q(main_host_share__lte=100),
@@ -123,6 +133,7 @@ class TrainingBaseBatch(SlugNaturalKeyMixin, models.Model):
                 violation_error_message="占比不能超过 100%%。",
             ),
         ]
+        permissions = [("publish_trainingbasebatch", "可以发布、撤回培训载体批次")]
 
     def __str__(self):
         return self.name
@@ -149,6 +160,11 @@ class TrainingBaseBatch(SlugNaturalKeyMixin, models.Model):
 
 
 class TrainingBaseQuerySet(PublishableQuerySet):
+    def published(self, at=None):
+        """A base is public while it and its batch both are."""
+        at = at or timezone.now()
+        return self.filter(public_q(at=at), public_q("batch__", at=at))
+
     def for_year(self, year):
         return self.filter(batch__year=year)
 
@@ -157,7 +173,7 @@ class TrainingBaseManager(SlugManager.from_queryset(TrainingBaseQuerySet)):
     pass
 
 
-class TrainingBase(Illustrated, Publishable):
+class TrainingBase(SlugNaturalKeyMixin, Illustrated, Publishable):
     """A named base or studio, e.g. 北京轻工技师学院 or 梁自旺技能大师工作室."""
 
     batch = models.ForeignKey(

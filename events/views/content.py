@@ -4,7 +4,7 @@ Each view fetches exactly what its template shows, so a page costs the same numb
 queries however much content there is.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView
@@ -18,9 +18,9 @@ from ..models import (
     Event,
     Milestone,
     Province,
-    PublicationStatus,
     TrainingBase,
     TrainingBaseBatch,
+    public_q,
 )
 from .mixins import PageMixin, PublicDetailMixin, PublicListView
 
@@ -70,7 +70,9 @@ class EventDetailView(PublicDetailMixin, DetailView):
                 Prefetch("awards", queryset=Award.objects.published(now), to_attr="public_awards"),
                 Prefetch(
                     "training_base_batches",
-                    queryset=TrainingBaseBatch.objects.select_related("kind").prefetch_related(
+                    queryset=TrainingBaseBatch.objects.published(now)
+                    .select_related("kind")
+                    .prefetch_related(
                         Prefetch(
                             "bases",
                             queryset=TrainingBase.objects.published(now).select_related("province"),
@@ -166,7 +168,9 @@ class MilestoneDetailView(PublicDetailMixin, DetailView):
             .select_related("event__category")
             .prefetch_related(
                 "regions",
-                Prefetch("announced_batches", queryset=TrainingBaseBatch.objects.select_related("kind")),
+                Prefetch(
+                    "announced_batches", queryset=TrainingBaseBatch.objects.published().select_related("kind")
+                ),
             )
         )
 
@@ -268,14 +272,10 @@ class TrainingBaseListView(PublicListView):
         """Each kind with its announced batches: how many were announced, how many are listed."""
         now = timezone.now()
         batches = (
-            TrainingBaseBatch.objects.select_related("kind")
+            TrainingBaseBatch.objects.published(now)
+            .select_related("kind")
             .prefetch_related("sectors")
-            .annotate(
-                listed=Count(
-                    "bases",
-                    filter=Q(bases__status=PublicationStatus.PUBLISHED, bases__published_at__lte=now),
-                )
-            )
+            .annotate(listed=Count("bases", filter=public_q("bases__", at=now)))
             .order_by("kind__sort_order", "kind__name", "-year", "name")
         )
         year = self.filterset.form.cleaned_data.get("year") if self.filterset.is_valid() else None

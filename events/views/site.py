@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from .. import search
 from ..content_version import content_cached
-from ..models import Award, Event, KeyFigure
+from ..models import Award, Edition, Event, KeyFigure
 from .content import public_bases, public_milestones
 from .mixins import PageMixin
 
@@ -31,17 +31,24 @@ RESULTS_PER_TYPE = 20
 
 
 class HomeView(PageMixin, TemplateView):
+    """The latest published year edition (年度盘点): its lead, its ten events, their figures.
+
+    A year's events may be published one by one while its edition is prepared; the home
+    page changes only when a publisher publishes the edition.
+    """
+
     template_name = "events/home.html"
     page_description = "职业能力建设大事记：历年职业能力建设领域十件大事、时间线、表彰奖励和培训载体目录。"
 
     def get_page_title(self):
-        return f"{self.year}年职业能力建设领域十件大事" if self.year else "职业能力建设大事记"
+        return str(self.edition) if self.edition else "职业能力建设大事记"
 
     def get_breadcrumbs(self):
         return []
 
     def get(self, request, *args, **kwargs):
-        self.year = Event.objects.latest_year()
+        self.edition = Edition.objects.published().select_related("source").order_by("-year").first()
+        self.year = self.edition.year if self.edition else None
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -66,10 +73,13 @@ class HomeView(PageMixin, TemplateView):
                 .order_by("event__rank", "sort_order", "id")
             )
         context["year"] = self.year
+        context["edition"] = self.edition
         context["events"] = events[:HOME_EVENTS]
         context["more_events"] = len(events) > HOME_EVENTS
         context["figures"] = figures
-        context["source"] = next((event.source for event in events if event.source_id), None)
+        context["source"] = (self.edition.source if self.edition else None) or next(
+            (event.source for event in events if event.source_id), None
+        )
         context["latest_milestones"] = list(
             public_milestones().exclude(precision="year").order_by("-date", "-id")[:LATEST_MILESTONES]
         )

@@ -100,6 +100,11 @@ def latest_revision_id(item):
     return HistoryEntry.objects.for_item(item).aggregate(latest=Max("revision_id"))["latest"] or 0
 
 
+def first_revision_id(item):
+    entries = HistoryEntry.objects.for_item(item).filter(revision__isnull=False)
+    return entries.order_by("id").values_list("revision_id", flat=True).first() or 0
+
+
 def apply(revision):
     """Write a revision back: its rows saved as they were, child rows it lacks deleted.
 

@@ -329,7 +329,9 @@ class VersionedAdmin(admin.ModelAdmin):
         if int(posted) == current:
             return
         newer = HistoryEntry.objects.for_item(item).filter(revision_id=current).select_related("user").first()
-        older_rows = snapshots.rows_of_revision_id(int(posted))
+        # A form loaded before the item had any revision was loaded from its first version.
+        loaded = int(posted) or snapshots.first_revision_id(item)
+        older_rows = snapshots.rows_of_revision_id(loaded)
         context.conflict = diffs.compare(
             older_rows, snapshots.rows_of_revision_id(current), item_model=type(item)
         )

@@ -346,7 +346,7 @@ class ReviewView(ItemView):
                 result = workflow.approve(
                     change_request, user=request.user, comment=comment, go_live_at=at, link=link
                 )
-                messages.success(request, self.approved_message(result, at))
+                messages.success(request, self.approved_message(at))
             elif action == "reject":
                 workflow.reject(change_request, user=request.user, comment=comment, link=link)
                 messages.success(request, f"已退回“{self.item}”的修改，作者会收到通知。")

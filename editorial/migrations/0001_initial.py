@@ -6,93 +6,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('reversion', '0002_add_index_on_version_for_content_type_and_db'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChangeRequest',
+            name="ChangeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.CharField(max_length=191, verbose_name='对象编号')),
-                ('object_repr', models.CharField(max_length=300, verbose_name='对象')),
-                ('state', models.CharField(choices=[('draft', '修改中'), ('submitted', '待审核'), ('rejected', '已退回'), ('scheduled', '已批准，定时发布'), ('published', '已发布'), ('discarded', '已放弃')], max_length=20, verbose_name='状态')),
-                ('is_pending_revision', models.BooleanField(default=False, help_text='是：修改尚未写入公开内容，发布时才生效。', verbose_name='待发布版本')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='开始时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='最后修改')),
-                ('submitted_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='提交时间')),
-                ('submit_comment', models.TextField(blank=True, verbose_name='提交说明')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('review_comment', models.TextField(blank=True, verbose_name='审核意见')),
-                ('go_live_at', models.DateTimeField(blank=True, null=True, verbose_name='定时发布时间')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='内容类型')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
-                ('revision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reversion.revision', verbose_name='提议的版本')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提交人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=191, verbose_name="对象编号")),
+                ("object_repr", models.CharField(max_length=300, verbose_name="对象")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "修改中"),
+                            ("submitted", "待审核"),
+                            ("rejected", "已退回"),
+                            ("scheduled", "已批准，定时发布"),
+                            ("published", "已发布"),
+                            ("discarded", "已放弃"),
+                        ],
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "is_pending_revision",
+                    models.BooleanField(
+                        default=False,
+                        help_text="是：修改尚未写入公开内容，发布时才生效。",
+                        verbose_name="待发布版本",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="开始时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="最后修改")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="提交时间"),
+                ),
+                ("submit_comment", models.TextField(blank=True, verbose_name="提交说明")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
+                ("review_comment", models.TextField(blank=True, verbose_name="审核意见")),
+                ("go_live_at", models.DateTimeField(blank=True, null=True, verbose_name="定时发布时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contenttypes.contenttype",
+                        verbose_name="内容类型",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reversion.revision",
+                        verbose_name="提议的版本",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提交人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '修改申请',
-                'verbose_name_plural': '修改申请',
-                'ordering': ['-submitted_at', '-id'],
+                "verbose_name": "修改申请",
+                "verbose_name_plural": "修改申请",
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRecord',
+            name="ImportRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_names', models.TextField(verbose_name='文件')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='导入时间')),
-                ('counts', models.JSONField(default=dict, verbose_name='数量')),
-                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='撤销人')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_names", models.TextField(verbose_name="文件")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="导入时间"),
+                ),
+                ("counts", models.JSONField(default=dict, verbose_name="数量")),
+                ("undone_at", models.DateTimeField(blank=True, null=True, verbose_name="撤销时间")),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="撤销人",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导入记录',
-                'verbose_name_plural': '导入记录',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('undo_import', '可以撤销导入')],
+                "verbose_name": "导入记录",
+                "verbose_name_plural": "导入记录",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("undo_import", "可以撤销导入")],
             },
         ),
         migrations.CreateModel(
-            name='HistoryEntry',
+            name="HistoryEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.CharField(max_length=191, verbose_name='对象编号')),
-                ('object_repr', models.CharField(max_length=300, verbose_name='对象')),
-                ('action', models.CharField(choices=[('baseline', '最初的版本'), ('created', '新建'), ('saved', '保存'), ('drafted', '保存待发布的修改'), ('submitted', '提交审核'), ('rejected', '退回'), ('scheduled', '批准并定时发布'), ('published', '发布'), ('withdrawn', '撤回为草稿'), ('discarded', '放弃待发布的修改'), ('reverted', '恢复到旧版本'), ('deleted', '删除'), ('restored', '从回收站恢复'), ('imported', '导入'), ('import_undone', '撤销导入')], max_length=20, verbose_name='动作')),
-                ('version', models.PositiveIntegerField(blank=True, null=True, verbose_name='版本号')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('comment', models.TextField(blank=True, verbose_name='说明')),
-                ('change_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='history', to='editorial.changerequest', verbose_name='修改申请')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='内容类型')),
-                ('revision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='history_entries', to='reversion.revision', verbose_name='版本')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('import_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='history', to='editorial.importrecord', verbose_name='导入记录')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=191, verbose_name="对象编号")),
+                ("object_repr", models.CharField(max_length=300, verbose_name="对象")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("baseline", "最初的版本"),
+                            ("created", "新建"),
+                            ("saved", "保存"),
+                            ("drafted", "保存待发布的修改"),
+                            ("submitted", "提交审核"),
+                            ("rejected", "退回"),
+                            ("scheduled", "批准并定时发布"),
+                            ("published", "发布"),
+                            ("withdrawn", "撤回为草稿"),
+                            ("discarded", "放弃待发布的修改"),
+                            ("reverted", "恢复到旧版本"),
+                            ("deleted", "删除"),
+                            ("restored", "从回收站恢复"),
+                            ("imported", "导入"),
+                            ("import_undone", "撤销导入"),
+                        ],
+                        max_length=20,
+                        verbose_name="动作",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(blank=True, null=True, verbose_name="版本号")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                ("comment", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "change_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="history",
+                        to="editorial.changerequest",
+                        verbose_name="修改申请",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contenttypes.contenttype",
+                        verbose_name="内容类型",
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="history_entries",
+                        to="reversion.revision",
+                        verbose_name="版本",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "import_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="history",
+                        to="editorial.importrecord",
+                        verbose_name="导入记录",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '历史记录',
-                'verbose_name_plural': '历史记录',
-                'ordering': ['-id'],
+                "verbose_name": "历史记录",
+                "verbose_name_plural": "历史记录",
+                "ordering": ["-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='changerequest',
-            index=models.Index(fields=['state', '-submitted_at'], name='change_request_queue_idx'),
+            model_name="changerequest",
+            index=models.Index(fields=["state", "-submitted_at"], name="change_request_queue_idx"),
         ),
         migrations.AddConstraint(
-            model_name='changerequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['draft', 'submitted', 'rejected', 'scheduled'])), fields=('content_type', 'object_id'), name='one_open_change_request_per_item', violation_error_message='这一内容已有未完成的修改申请。'),
+            model_name="changerequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["draft", "submitted", "rejected", "scheduled"])),
+                fields=("content_type", "object_id"),
+                name="one_open_change_request_per_item",
+                violation_error_message="这一内容已有未完成的修改申请。",
+            ),
         ),
         migrations.AddIndex(
-            model_name='historyentry',
-            index=models.Index(fields=['content_type', 'object_id', '-id'], name='history_item_idx'),
+            model_name="historyentry",
+            index=models.Index(fields=["content_type", "object_id", "-id"], name="history_item_idx"),
         ),
     ]

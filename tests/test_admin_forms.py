@@ -166,3 +166,15 @@ def test_host_types_of_a_batch_are_chosen_from_checkboxes(editor, seed_content):
     assert TrainingBaseBatch.objects.get(pk=batch.pk).main_host_types == ["institution", "training_org"]
     html = editor.get(url).content.decode()
     assert 'value="enterprise" id="id_main_host_types_2" checked' in html  # the pending version is shown
+
+
+def test_paragraphs_typed_in_the_browser_stay_paragraphs_on_the_page(editor, client):
+    event = make_event(status=PublicationStatus.DRAFT, slug="two-paragraphs")
+
+    # Browsers send a textarea's line breaks as \r\n.
+    response = post_event(editor, event, body="第一段。\r\n\r\n第二段。", _save="1")
+
+    assert response.status_code == 302
+    assert Event.objects.get(pk=event.pk).body == "第一段。\n\n第二段。"
+    page = editor.get("/events/two-paragraphs/").content.decode()
+    assert "<p>第一段。</p>" in page and "<p>第二段。</p>" in page

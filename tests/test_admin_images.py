@@ -13,8 +13,8 @@ from django.urls import reverse
 from PIL import Image
 from PIL.ImageFile import ImageFile
 
-from events.images import RENDITION_WIDTHS, get_rendition, rendition_name
 from editorial.models import HistoryEntry
+from events.images import RENDITION_WIDTHS, get_rendition, rendition_name
 from events.models import Event, PublicationStatus, TrainingBase
 
 from .factories import make_event, make_training_base

@@ -351,9 +351,7 @@ def test_publishing_an_event_of_a_new_year_leaves_the_home_page_on_the_published
     assert "2023年职业能力建设领域十件大事" in home and "2024年第一件" not in home
     assert "2024年第一件" in anonymous.get("/events/?year=2024").content.decode()
 
-    workflow.publish(
-        __import__("events.models", fromlist=["Edition"]).Edition.objects.get(year=2024), user=publisher.user
-    )
+    workflow.publish(Edition.objects.get(year=2024), user=publisher.user)
     assert "2024年第一件" in anonymous.get("/").content.decode()
 
 
@@ -380,3 +378,48 @@ def test_a_base_is_public_only_while_its_batch_is(publisher):
 
     assert anonymous.get(base.get_absolute_url()).status_code == 404
     assert "某培训基地" not in anonymous.get("/bases/").content.decode()
+
+
+# The admin stays fast as history grows
+
+
+def queries_for(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def add_versions(event, user, count):
+    for n in range(count):
+        event.title = f"第{n}次修改的标题"
+        event.save()
+        workflow.record_saved(event, user=user)
+
+
+def test_history_and_change_pages_cost_the_same_queries_however_long_the_history(publisher):
+    event = make_rich_event(status=PublicationStatus.DRAFT)
+    add_versions(event, publisher.user, 3)
+    pages = [change_url(event), admin_url(event, "history")]
+    before = [queries_for(publisher, url) for url in pages]
+
+    add_versions(event, publisher.user, 60)
+
+    assert [queries_for(publisher, url) for url in pages] == before
+
+
+def test_the_review_queue_costs_the_same_queries_however_many_changes_wait(editor, publisher):
+    def submit_changes(count):
+        for _ in range(count):
+            event = make_rich_event()
+            save(editor, event, button="_submit", title="待审核的标题")
+
+    # The home shows the newest ten with their differences, and counts the rest.
+    submit_changes(11)
+    before = queries_for(publisher, reverse("admin:index"))
+
+    submit_changes(10)
+
+    assert queries_for(publisher, reverse("admin:index")) == before

@@ -97,7 +97,9 @@ class HistoryView(ItemView):
 
     def get(self, request):
         entries = HistoryEntry.objects.for_item(self.item).select_related("user")
-        page = Paginator(entries, self.model_admin.history_per_page).get_page(request.GET.get("p"))
+        paginator = Paginator(entries, self.model_admin.history_per_page)
+        number = request.GET.get("p")
+        page = paginator.get_page(paginator.num_pages if number == "last" else number)
         rows = list(page.object_list)
         summaries = self.summaries(rows)
         request_ = workflow.open_request(self.item)
@@ -343,9 +345,7 @@ class ReviewView(ItemView):
                 raise workflow.WorkflowError("这一内容没有待处理的修改。")
             elif action == "approve":
                 at = form.cleaned_data["go_live_at"]
-                result = workflow.approve(
-                    change_request, user=request.user, comment=comment, go_live_at=at, link=link
-                )
+                workflow.approve(change_request, user=request.user, comment=comment, go_live_at=at, link=link)
                 messages.success(request, self.approved_message(at))
             elif action == "reject":
                 workflow.reject(change_request, user=request.user, comment=comment, link=link)

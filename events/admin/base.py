@@ -23,7 +23,13 @@ from events.images import generate_renditions, get_rendition
 from events.search import lookup_for
 
 from .filters import PublicationStateFilter
-from .forms import IMAGE_HELP, CheckedImageField, SlugProposalForm
+from .forms import IMAGE_HELP, CheckedImageField, PlainTextField, SlugProposalForm
+
+# Form fields every content form uses, on the admin's own pages and in inlines alike.
+CONTENT_FORM_FIELDS = {
+    models.ImageField: {"form_class": CheckedImageField, "help_text": IMAGE_HELP},
+    models.TextField: {"form_class": PlainTextField},
+}
 
 
 def count_of(model, field, **filters):
@@ -45,7 +51,7 @@ class ContentAdmin(VersionedAdmin):
     """Search, slugs, timestamps and images, the same on every content model."""
 
     form = SlugProposalForm
-    formfield_overrides = {models.ImageField: {"form_class": CheckedImageField, "help_text": IMAGE_HELP}}
+    formfield_overrides = CONTENT_FORM_FIELDS
     timestamp_fields = ("created_at", "updated_at")
 
     # Links to the site: straight to the object's URL. The stock link goes through the

@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from events.models import Category, Edition, Event, KeyFigure, Milestone, Province, SourceArticle
 
-from .base import ContentAdmin, PublishableContentAdmin, count_of, shared_choices_formset
+from .base import CONTENT_FORM_FIELDS, ContentAdmin, PublishableContentAdmin, count_of, shared_choices_formset
 from .filters import EventYearFilter
 from .forms import KeyFigureForm, SlugProposalForm
 
@@ -40,7 +40,7 @@ class SourceArticleAdmin(ContentAdmin):
     list_filter = ["year", "publisher"]
     search_fields = ["title", "subtitle", "publisher", "introduction"]
     ordering = ["-year", "title"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**CONTENT_FORM_FIELDS, models.URLField: {"assume_scheme": "https"}}
 
     def view_on_site(self, obj):
         return obj.url or None
@@ -55,6 +55,7 @@ class SourceArticleAdmin(ContentAdmin):
 
 class MilestoneInline(admin.StackedInline):
     model = Milestone
+    formfield_overrides = CONTENT_FORM_FIELDS
     form = SlugProposalForm
     formset = shared_choices_formset("regions")
     extra = 0

@@ -14,6 +14,18 @@ from events.slugs import pinyin_slug, propose_slug, unique_slug
 SLUG_HELP = "只用小写字母、数字和连字符。留空则按标题的拼音自动生成；公开后修改，旧网址会自动跳转到新网址。"
 
 
+class PlainTextField(forms.CharField):
+    """Text typed in a textarea, with the browser's line endings (\\r\\n) stored as \\n.
+
+    Paragraphs are separated by a blank line; storing one kind of line ending keeps them
+    apart on the page and keeps a save that changed nothing from showing as a change.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 class CheckedImageField(forms.ImageField):
     """An image upload refused unless it is a real image within the size and pixel limits.
 

@@ -43,7 +43,7 @@ UNINDENTED_TEMPLATES := templates/admin templates/registration templates/400.htm
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/djhtml --check $(filter-out $(UNINDENTED_TEMPLATES),$(wildcard templates/*))
+	$(BIN)/djhtml --check $(filter-out $(UNINDENTED_TEMPLATES),$(wildcard templates/*)) editorial/templates
 
 checks:
 	$(MANAGE) check

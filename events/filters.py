@@ -173,6 +173,9 @@ class PublicFilterSet(django_filters.FilterSet):
         if "year" in self.filters:
             years = content_cached(f"years:{type(self).__name__}", lambda: list(self.available_years()))
             self.filters["year"].extra["choices"] = year_choices(years)
+            # A form field built from the class's filter before the years were known (the
+            # OpenAPI generator reads it) would be copied here with no choices: rebuild it.
+            self.filters["year"].__dict__.pop("_field", None)
 
     def available_years(self):
         raise NotImplementedError

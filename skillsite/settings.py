@@ -70,7 +70,11 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "editorial",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "events",
+    "opendata",
 ]
 
 SITE_ID = 1
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     # Outside the page cache, so a cached page still answers If-None-Match with a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "events.page_cache.PublicPageCacheMiddleware",
+    "opendata.middleware.OpenDataCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,6 +171,28 @@ PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/healthz")
 # Values derived from content (row counts, the years that have content) are kept per content
 # version for at most this long, so a page rendered afresh need not count whole tables.
 CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 3600)
+
+# The read-only API (opendata/): public content only, no sessions, the format chosen by the URL.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "opendata.renderers.FormatOnlyNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "职业能力建设大事记开放数据 API",
+    "DESCRIPTION": "只读，只含已发布的内容。JSON 或 CSV（?format=csv）；筛选与网站列表相同。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    # Each list is documented once; its .csv and .json paths are the same list.
+    "PREPROCESSING_HOOKS": ["drf_spectacular.hooks.preprocess_exclude_path_format"],
+    "ENUM_NAME_OVERRIDES": {
+        "ProvinceKindEnum": "events.models.ProvinceKind",
+        "AwardKindEnum": "events.models.AwardKind",
+    },
+}
 
 # Sessions in the database, read through the cache: shared by every app server.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -125,19 +125,22 @@ def _reference_text(target, instance):
     return str(getattr(instance, target.key_field))
 
 
-def write_csv(stream, spec, *, empty=False):
+def write_csv(stream, spec, *, empty=False, rows=None):
     """One model as a CSV list with a header row (UTF-8 with BOM, so spreadsheets read it).
 
-    With empty=True only the header is written: the model's CSV template.
+    With empty=True only the header is written: the model's CSV template. `rows` are the
+    instances to write, their references fetched (the API's filtered lists); by default
+    every row of the model.
     """
     stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(spec.columns)
     if empty:
         return
-    for chunk in _chunks(spec):
-        for instance in chunk:
-            writer.writerow([csv_cell(spec, instance, name) for name in spec.columns])
+    if rows is None:
+        rows = (instance for chunk in _chunks(spec) for instance in chunk)
+    for instance in rows:
+        writer.writerow([csv_cell(spec, instance, name) for name in spec.columns])
 
 
 def csv_template(spec):

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.urlpatterns import format_suffix_patterns
 
-from . import views
+from . import calendars, views
 
 app_name = "opendata"
 
@@ -28,4 +28,6 @@ urlpatterns = [
     path("api/bases/<str:slug>/", views.TrainingBaseDetailView.as_view(), name="base_detail"),
     # Anything else under /api/ is answered in JSON too.
     re_path(r"^api/(?P<rest>.*)$", views.ApiNotFoundView.as_view()),
+    path("milestones/calendar.ics", calendars.MilestoneCalendarView.as_view(), name="milestone_calendar"),
+    path("events/<slug:slug>/calendar.ics", calendars.EventCalendarView.as_view(), name="event_calendar"),
 ]

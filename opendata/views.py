@@ -300,6 +300,7 @@ class ApiRootView(PublicApiMixin, APIView):
                 "documents": {
                     "openapi": link("openapi"),
                     "docs": link("api_docs"),
+                    "milestone_calendar": link("milestone_calendar"),
                 },
             }
         )

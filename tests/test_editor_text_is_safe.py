@@ -29,7 +29,9 @@ class ActiveContent(HTMLParser):
         self.found = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in {"script", "iframe", "object", "embed", "svg"}:
+        # schema.org JSON-LD is a data block: browsers do not run it.
+        is_data = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+        if tag in {"script", "iframe", "object", "embed", "svg"} and not is_data:
             self.found.append(tag)
         for name, value in attrs:
             if name.startswith("on"):

@@ -24,8 +24,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 
-def configure(database_url):
+def configure(database_url, static_root):
     os.environ.update(
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        STATIC_ROOT=str(static_root),
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="testserver",
@@ -40,6 +42,7 @@ def configure(database_url):
     from django.core.management import call_command
 
     django.setup()
+    call_command("collectstatic", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     call_command("loaddata", *sorted(str(p) for p in (PROJECT / "fixtures").glob("*.json")), verbosity=0)
@@ -107,7 +110,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-        configure(url)
+        configure(url, Path(folder) / "static")
         from django.db import connection
         from django.test import Client
         from django.urls import reverse

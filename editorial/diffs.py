@@ -94,9 +94,18 @@ class Labels:
                         i for i in ids if i is not None
                     )
         self.names = {
-            related: {str(obj.pk): str(obj) for obj in related._default_manager.filter(pk__in=ids)}
+            related: {str(obj.pk): str(obj) for obj in self.fetch(related, ids)}
             for related, ids in wanted.items()
         }
+
+    @staticmethod
+    def fetch(related, ids):
+        rows = related._default_manager.filter(pk__in=ids)
+        # A label that names its parent (a sector's 大类) reads it in the same query.
+        parents = [
+            f.name for f in related._meta.concrete_fields if f.many_to_one and f.related_model is related
+        ]
+        return rows.select_related(*parents) if parents else rows
 
     def of(self, related, pk):
         return self.names.get(related, {}).get(str(pk), f"#{pk}（已删除）")

@@ -72,11 +72,32 @@ def parent_field(model):
 
 
 def rows_of(item):
-    """The item and every child row stored with it, in a stable order."""
+    """The item and every child row stored with it, in a stable order (prefetched rows are used
+    as they are)."""
     rows = [item]
     for name in get(type(item)).children:
-        rows.extend(getattr(item, name).order_by("pk"))
+        rows.extend(sorted(getattr(item, name).all(), key=lambda row: row.pk))
     return rows
+
+
+def prefetch_lookups(model):
+    """What to prefetch to snapshot many items of `model` in a few queries: their children and
+    every many-to-many relation of the item and of its children."""
+    spec = get(model)
+    lookups = [f.name for f in model._meta.local_many_to_many]
+    for name in spec.children:
+        lookups.append(name)
+        child = model._meta.get_field(name).related_model
+        lookups += [f"{name}__{f.name}" for f in child._meta.local_many_to_many]
+    return lookups
+
+
+def load(model, pks):
+    """Items of `model` by primary key, with what a snapshot of them reads, in a few queries."""
+    return {
+        str(item.pk): item
+        for item in model._default_manager.filter(pk__in=pks).prefetch_related(*prefetch_lookups(model))
+    }
 
 
 def serialize(obj):

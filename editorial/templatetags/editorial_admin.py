@@ -6,6 +6,7 @@ version and approve or send it back there; editors see what became of their chan
 
 from django import template
 from django.urls import reverse
+from reversion.models import Version
 
 from .. import diffs, registry, snapshots
 from ..admin.views import item_url, queue, reviewed_for
@@ -16,26 +17,39 @@ register = template.Library()
 
 @register.inclusion_tag("editorial/admin/review_queue.html", takes_context=True)
 def review_queue(context, limit=10):
+    """The newest changes awaiting review, each against the live version, read in a fixed number
+    of queries however many wait: items, their children and versions are fetched in bulk."""
     request = context["request"]
     waiting, total = queue(request, limit=limit)
-    entries = []
+    items = {}
+    for model in {change.model for change in waiting}:
+        ids = [change.object_id for change in waiting if change.model is model]
+        items.update({(model, pk): item for pk, item in registry.load(model, ids).items()})
+    versions = {}
+    for version in Version.objects.filter(revision_id__in=[change.revision_id for change in waiting]):
+        versions.setdefault(version.revision_id, []).append(version)
+    pairs = []
     for change in waiting:
-        item = change.get_item()
+        item = items.get((change.model, change.object_id))
         if item is None:
             continue
-        old_rows = snapshots.live_rows(item) if change.is_pending_revision else {}
-        new_rows = snapshots.rows(change.revision)
-        entries.append(
-            {
-                "change": change,
-                "item": item,
-                "kind": type(item)._meta.verbose_name,
-                "is_new": not change.is_pending_revision,
-                "rows": diffs.compare(old_rows, new_rows, item_model=type(item)),
-                "change_url": item_url(item, "change"),
-                "review_url": item_url(item, "review"),
-            }
+        old_rows = snapshots.rows_of_versions(snapshots.capture(item)) if change.is_pending_revision else {}
+        pairs.append(
+            (change, item, old_rows, snapshots.rows_of_versions(versions.get(change.revision_id, [])))
         )
+    labels = diffs.Labels([rows for pair in pairs for rows in pair[2:]])
+    entries = [
+        {
+            "change": change,
+            "item": item,
+            "kind": type(item)._meta.verbose_name,
+            "is_new": not change.is_pending_revision,
+            "rows": diffs.compare(old_rows, new_rows, item_model=type(item), labels=labels),
+            "change_url": item_url(item, "change"),
+            "review_url": item_url(item, "review"),
+        }
+        for change, item, old_rows, new_rows in pairs
+    ]
     return {
         "entries": entries,
         "total": total,

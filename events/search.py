@@ -1,7 +1,8 @@
-"""Full-text-ish search: one function per kind of content, so a later index changes one place.
+"""Full-text-ish search: the fields searched for each kind of content, and how they are matched.
 
-Each function narrows a queryset to rows containing every word of the query (words are
-separated by spaces). icontains finds Chinese substrings such as 工匠精神 anywhere in a text.
+A search narrows a queryset to rows containing every word of the query (words are
+separated by spaces) in any of the kind's fields. A substring match finds Chinese words
+such as 工匠精神 anywhere in a text.
 """
 
 import re
@@ -9,17 +10,30 @@ import re
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 
-from .models import AwardRecipient
+from .models import Award, Event, Milestone, TrainingBase
 
 MAX_QUERY_LENGTH = 100
 
 # Up to this many matches, a search collects them through its indexes and sorts them.
 SPARSE_MATCHES = 1000
 
-EVENT_FIELDS = ("title", "short_title", "summary", "body")
-MILESTONE_FIELDS = ("title", "description", "venue")
-AWARD_FIELDS = ("name", "ceremony", "conferring_body", "recipients_description", "description")
-BASE_FIELDS = ("name", "host_organization", "description")
+# The fields the public search reads, per kind of content; a field of related rows is a
+# path (recipients__name). Each needs a trigram index on PostgreSQL and belongs in its
+# admin's search_fields, so staff find what visitors find: tests/test_search_fields.py
+# checks both.
+SEARCHED_FIELDS = {
+    Event: ("title", "short_title", "summary", "body"),
+    Milestone: ("title", "description", "venue"),
+    Award: (
+        "name",
+        "ceremony",
+        "conferring_body",
+        "recipients_description",
+        "description",
+        "recipients__name",
+    ),
+    TrainingBase: ("name", "host_organization", "description"),
+}
 
 
 def terms(text):
@@ -36,37 +50,45 @@ def lookup_for(word):
     return "icontains" if word.lower() != word.upper() else "contains"
 
 
-def _every_term_in_any_field(text, fields, extra=None):
+def _contains(model, field, word):
+    """Rows whose field contains the word. A field of related rows is matched in a
+    subquery, so a row with several matching related rows is found once."""
+    relation, _, related_field = field.partition("__")
+    if not related_field:
+        return Q(**{f"{field}__{lookup_for(word)}": word})
+    related = model._meta.get_field(relation)
+    return Exists(
+        related.related_model.objects.filter(
+            **{related.field.name: OuterRef("pk"), f"{related_field}__{lookup_for(word)}": word}
+        )
+    )
+
+
+def _matching(queryset, text):
+    fields = SEARCHED_FIELDS[queryset.model]
     condition = Q()
     for word in terms(text):
         any_field = Q()
-        lookup = lookup_for(word)
         for field in fields:
-            any_field |= Q(**{f"{field}__{lookup}": word})
-        if extra is not None:
-            any_field |= extra(word)
+            any_field |= _contains(queryset.model, field, word)
         condition &= any_field
-    return condition
+    return queryset.filter(condition)
 
 
 def search_events(queryset, text):
-    return queryset.filter(_every_term_in_any_field(text, EVENT_FIELDS))
+    return _matching(queryset, text)
 
 
 def search_milestones(queryset, text):
-    return queryset.filter(_every_term_in_any_field(text, MILESTONE_FIELDS))
-
-
-def _recipient_named(word):
-    return Exists(AwardRecipient.objects.filter(award=OuterRef("pk"), **{f"name__{lookup_for(word)}": word}))
+    return _matching(queryset, text)
 
 
 def search_awards(queryset, text):
-    return queryset.filter(_every_term_in_any_field(text, AWARD_FIELDS, extra=_recipient_named))
+    return _matching(queryset, text)
 
 
 def search_bases(queryset, text):
-    return queryset.filter(_every_term_in_any_field(text, BASE_FIELDS))
+    return _matching(queryset, text)
 
 
 def capped_count(queryset, cap=SPARSE_MATCHES):

@@ -60,8 +60,11 @@ class ParsedRecord:
 
 
 class Importer:
-    def __init__(self, *, dry_run=False, batch_size=BATCH_SIZE, progress=None):
+    def __init__(self, *, dry_run=False, batch_size=BATCH_SIZE, progress=None, history=None):
         self.registry = registry()
+        # Told what each batch writes, so the import shows in the items' history (and can be
+        # undone); see editorial.imports.
+        self.history = None if dry_run else history
         self.dry_run = dry_run
         self.batch_size = batch_size
         self.progress = progress
@@ -105,6 +108,8 @@ class Importer:
                         self.report.add(problem)
             self.flush_all()
             self.settle_waiting()
+            if self.history is not None and self.report.ok:
+                self.history.finish(self.report)
             if self.progress:
                 self.progress(self, done=True)
             if self.dry_run or not self.report.ok:
@@ -570,11 +575,15 @@ class Importer:
             outcome.append((record, "updated"))
         # Rows that existed before have ids now; their old links are replaced, not added to.
         existing_links = {instance.pk for instance, _ in links if instance.pk is not None}
+        if self.history is not None:
+            self.history.before_write(
+                spec.model, created + [instance for instance, _ in links if instance.pk is not None]
+            )
         try:
             with transaction.atomic():
                 if created:
                     sql.insert(spec.model, created)
-                    if spec.many_to_many:
+                    if spec.many_to_many or (self.history is not None and self.history.follows(spec.model)):
                         self.fetch_ids(spec, created)
                 if updated:
                     spec.model._base_manager.bulk_update(
@@ -594,6 +603,8 @@ class Importer:
                 )
             )
             return
+        if self.history is not None:
+            self.history.written(spec.model, created)
         for record, action in outcome:
             self.report.count(spec.label, action, record.key_text)
 
@@ -627,9 +638,10 @@ class Importer:
             instance._state.adding = False
 
 
-def run_import(sources, *, dry_run=False, batch_size=BATCH_SIZE, progress=None):
+def run_import(sources, *, dry_run=False, batch_size=BATCH_SIZE, progress=None, history=None):
     """Import the sources in one transaction; the report says what was (or would be) done."""
-    return Importer(dry_run=dry_run, batch_size=batch_size, progress=progress).run(sources)
+    importer = Importer(dry_run=dry_run, batch_size=batch_size, progress=progress, history=history)
+    return importer.run(sources)
 
 
 class TerminalProgress:

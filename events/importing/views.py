@@ -5,7 +5,10 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views import View
+
+from editorial.imports import ImportHistory
 
 from .forms import ConfirmImportForm, ImportUploadForm
 from .importer import run_import
@@ -46,15 +49,23 @@ class ImportContentView(PermissionRequiredMixin, View):
         if staged is None:
             messages.error(request, "待导入的文件已过期或无效，请重新上传并检查。")
             return redirect(reverse("admin_import_content"))
+        history = ImportHistory(user=request.user, file_names=[staged.file_name])
         with source_of(staged) as source:
-            report = run_import([source])
+            report = run_import([source], history=history)
         staged.delete()
         if report.applied:
             totals = report.totals
             messages.success(
                 request,
-                f"已导入 {staged.file_name}：新建 {totals.created} 条，更新 {totals.updated} 条，"
-                f"{totals.unchanged} 条未变。",
+                format_html(
+                    "已导入 {}：新建 {} 条，更新 {} 条，{} 条未变。"
+                    '<a href="{}">导入记录</a>里可以查看和撤销这次导入。',
+                    staged.file_name,
+                    totals.created,
+                    totals.updated,
+                    totals.unchanged,
+                    reverse("admin:editorial_importrecord_change", args=[history.record.pk]),
+                ),
             )
         return self.render(request, ImportUploadForm(), report=report, file_name=staged.file_name)
 

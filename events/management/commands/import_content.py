@@ -4,6 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from editorial.imports import ImportHistory
 from events.importing.importer import BATCH_SIZE, TerminalProgress, run_import
 from events.importing.readers import Source
 from events.importing.specs import registry
@@ -44,7 +45,10 @@ class Command(BaseCommand):
         show_progress = not no_progress and verbosity > 0 and sys.stderr.isatty()
         progress = TerminalProgress(sys.stderr) if show_progress else None
         try:
-            report = run_import(sources, dry_run=dry_run, batch_size=batch_size, progress=progress)
+            history = ImportHistory(file_names=files)
+            report = run_import(
+                sources, dry_run=dry_run, batch_size=batch_size, progress=progress, history=history
+            )
         except KeyboardInterrupt:
             raise CommandError(
                 "导入已中断，数据库未做任何修改。（Interrupted; nothing was changed.）", returncode=130
@@ -63,6 +67,10 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING("试运行：以上是将要发生的变化，数据库未做任何修改。"))
             else:
                 self.stdout.write(self.style.SUCCESS("导入完成。"))
+                self.stdout.write(
+                    f"导入记录 {history.record.pk}：后台“导入记录”中可查看；"
+                    f"撤销整次导入：manage.py undo_import {history.record.pk}"
+                )
 
     def write_summary(self, report):
         self.stdout.write(f"读取 {len(report.files)} 个文件、{report.records_read} 条记录。")

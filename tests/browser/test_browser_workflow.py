@@ -5,6 +5,7 @@ publisher sees the difference on the admin home and approves; the public page ch
 Then a concurrent edit refused with its message, a revert, and a restore from the recycle bin.
 """
 
+import json
 import re
 
 import pytest
@@ -129,3 +130,29 @@ def test_revert_and_restore_from_the_recycle_bin(chromium, site, staff):
     publisher.get_by_role("button", name="恢复").first.click()
     restored = Event.objects.get(pk=event.pk)
     assert restored.status == "draft" and restored.milestones.exists()
+
+
+def test_an_import_is_undone_as_a_whole(chromium, site, staff, tmp_path):
+    event = Event.objects.get(year=2023, rank=5)
+    original = event.short_title
+    changes = tmp_path / "04_events.json"
+    changes.write_text(
+        json.dumps(
+            [{"model": "events.event", "fields": {"slug": event.slug, "short_title": "导入改的标题"}}]
+        ),
+        encoding="utf-8",
+    )
+    publisher = desk(chromium, site, "li", "publisher")
+    publisher.goto(site + "/admin/import/")
+    publisher.set_input_files("input[type=file]", str(changes))
+    publisher.click("input[type=submit][value=检查文件]")
+    publisher.click("input[type=submit][value=确认导入]")
+    assert Event.objects.get(pk=event.pk).short_title == "导入改的标题"
+
+    publisher.locator(".messagelist").get_by_role("link", name="导入记录").click()
+    screenshot(publisher, "workflow-7-import-record")
+    publisher.get_by_role("link", name="撤销这次导入").click()
+    publisher.locator("input[type=submit][value=撤销这次导入]").click()
+
+    assert "已撤销导入 04_events.json" in publisher.locator(".messagelist").inner_text()
+    assert Event.objects.get(pk=event.pk).short_title == original

@@ -137,13 +137,15 @@ def display(model_field, value, labels):
     return str(value)
 
 
-def compare(old_rows, new_rows, *, item_model, show_unchanged=False, labels=None):
+def compare(old_rows, new_rows, *, item_model, show_unchanged=False, labels=None, render=True):
     """The rows of two versions side by side: the item first, then its children.
 
     `old_rows` / `new_rows` are {(model, object_id): fields} as `snapshots.rows` gives; either
-    may be empty (a version compared with nothing shows every value once).
+    may be empty (a version compared with nothing shows every value once). Without `render`
+    only what changed is worked out (for summaries): no values are displayed or diffed.
     """
-    labels = labels or Labels([old_rows, new_rows])
+    if render:
+        labels = labels or Labels([old_rows, new_rows])
     keys = list(dict.fromkeys([*old_rows, *new_rows]))
     keys.sort(key=lambda key: (key[0] is not item_model, key[0]._meta.model_name, _numeric(key[1])))
     result = []
@@ -156,9 +158,12 @@ def compare(old_rows, new_rows, *, item_model, show_unchanged=False, labels=None
             if name in DERIVED_FIELDS:
                 continue
             model_field = model._meta.get_field(name)
+            changed = old is not None and new is not None and old.get(name) != new.get(name)
+            if not render:
+                diff.fields.append(FieldDiff(name, str(model_field.verbose_name), "", "", changed))
+                continue
             old_text = display(model_field, old.get(name), labels) if old is not None else ""
             new_text = display(model_field, new.get(name), labels) if new is not None else ""
-            changed = old is not None and new is not None and old.get(name) != new.get(name)
             if (
                 changed
                 and isinstance(model_field, (models.CharField, models.TextField))

@@ -151,7 +151,6 @@ class HistoryView(ItemView):
         rows = {
             revision_id: snapshots.rows_of_versions(versions.get(revision_id, [])) for revision_id in order
         }
-        labels = diffs.Labels(rows.values())
         previous = dict(zip(order, [*order[1:], None], strict=True))
         summaries, shown = {}, set()
         for entry in with_revision:
@@ -163,7 +162,7 @@ class HistoryView(ItemView):
                 summaries[entry.pk] = "（最早的版本）"
                 continue
             compared = diffs.compare(
-                rows[older], rows[entry.revision_id], item_model=type(self.item), labels=labels
+                rows[older], rows[entry.revision_id], item_model=type(self.item), render=False
             )
             summaries[entry.pk] = diffs.changed_field_labels(compared) or "内容未变"
         return summaries

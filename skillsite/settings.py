@@ -194,8 +194,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Sessions in the database, read through the cache: shared by every app server.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in the database only: shared by every app server, and a logout deletes the one
+# copy there is, so it sticks even when it happens while Redis is unreachable.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -22,7 +22,9 @@ class ApiPagination(PageNumberPagination):
         if self.is_csv(request):
             size = request.query_params.get(self.page_size_query_param, "")
             return (
-                min(int(size), self.csv_page_size) if size.isdigit() and int(size) > 0 else self.csv_page_size
+                min(int(size), self.csv_page_size)
+                if size.isascii() and size.isdecimal() and int(size) > 0
+                else self.csv_page_size
             )
         return super().get_page_size(request)
 

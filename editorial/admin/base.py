@@ -99,7 +99,9 @@ class VersionedAdmin(admin.ModelAdmin):
             return None
         value = request.POST.get(parent) or request.GET.get(parent)
         related = self.model._meta.get_field(parent).related_model
-        if not value or not str(value).isdigit():
+        value = str(value or "")
+        # Digits as a database key takes them: "²" is a digit to Python, not to int().
+        if not (value.isascii() and value.isdecimal() and int(value) < 2**63):
             return None
         return related._default_manager.filter(pk=value).first()
 

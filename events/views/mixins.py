@@ -94,7 +94,7 @@ class PublicListView(PageMixin, FilterView):
 
     def get_canonical_query(self):
         page = self.request.GET.get("page", "")
-        return f"?page={page}" if page.isdigit() and page != "1" else ""
+        return f"?page={page}" if page.isascii() and page.isdecimal() and page != "1" else ""
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

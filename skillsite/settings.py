@@ -78,6 +78,12 @@ INSTALLED_APPS = [
 ]
 
 SITE_ID = 1
+# The site's address as links in the feed, the sitemaps and "view on site" give it (written to
+# the Site record after each migrate, skillsite/sites.py): in production the first host name.
+SITE_DOMAIN = os.environ.get(
+    "SITE_DOMAIN", "127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else ALLOWED_HOSTS[0].lstrip(".")
+)
+SITE_NAME = "职业能力建设大事记"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

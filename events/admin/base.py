@@ -55,11 +55,8 @@ class ContentAdmin(VersionedAdmin):
     formfield_overrides = CONTENT_FORM_FIELDS
     timestamp_fields = ("created_at", "updated_at")
 
-    # Links to the site: straight to the object's URL. The stock link goes through the
-    # contenttypes shortcut and the sites framework's domain.
-
-    def view_on_site(self, obj):
-        return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+    # Links to the site ("view on site") are Django's own: through the contenttypes shortcut
+    # to the object's URL on the sites framework's domain (SITE_DOMAIN).
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj)]

@@ -5,11 +5,23 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# One thread per worker: the proxy in front buffers slow clients, and on two cores extra
-# threads only contend for the interpreter lock (the load benchmark's p99 was about half
-# with single-threaded workers).
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threaded workers, for slow clients: a client that sends its request a byte at a time holds
+# a thread, not a whole worker. With sync workers three such connections stalled every worker of
+# a two-worker server for the whole timeout (a normal request waited 35 s); with four threads per
+# worker it was answered at once. It takes workers × threads slow connections to stall a server,
+# so this is a mitigation: the real answer is the buffering proxy in front (nginx), which
+# passes on only complete requests (README, "Deployment").
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+# Idle kept-alive connections wait in the worker's poller, not in a thread; close them soon.
+keepalive = 5
+# Request line and headers within bounds (gunicorn's defaults, stated); bodies are bounded by
+# the application (REQUEST_BODY_MAX_BYTES, skillsite/request_limits.py).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
 # Recycle workers now and then so a slow leak can never take a server down.
 max_requests = 2000
 max_requests_jitter = 200

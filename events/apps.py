@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class EventsConfig(AppConfig):
@@ -10,6 +10,10 @@ class EventsConfig(AppConfig):
     def ready(self):
         self.register_versions()
         self.watch_for_page_changes()
+        from skillsite.sites import apply_site_domain
+
+        # After the sites app made its default record (it comes first in INSTALLED_APPS).
+        post_migrate.connect(apply_site_domain, sender=self, dispatch_uid="skillsite-site-domain")
 
     def register_versions(self):
         """Every kind of content is versioned; children are reviewed with their item."""

@@ -1,6 +1,8 @@
-"""The Atom feed of published events, newest first."""
+"""The Atom feed of published events, newest first.
 
-import copy
+Links are made absolute by Django's syndication view on the sites framework's domain
+(SITE_DOMAIN, applied to the Site record by skillsite/sites.py), rel="self" included.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -11,24 +13,24 @@ from .models import Event
 FEED_LENGTH = 30
 
 
+class PlainTextSummaryAtomFeed(Atom1Feed):
+    """Summaries are plain text, as editors write them: markup typed into one is text to
+    show, so the summary says type="text" (Django's Atom feed says "html")."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item | {"description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class EventFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextSummaryAtomFeed
     title = "职业能力建设大事记：大事"
     subtitle = "职业能力建设领域的年度大事，按发布时间排列。"
     language = "zh-hans"
 
-    def __call__(self, request, *args, **kwargs):
-        # Links are absolute on the host the feed was requested from; a copy per request
-        # keeps the shared instance free of request state.
-        feed = copy.copy(self)
-        feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
-
     def link(self):
-        return self.request.build_absolute_uri(reverse("events:event_list"))
-
-    def item_link(self, item):
-        return self.request.build_absolute_uri(item.get_absolute_url())
+        return reverse("events:event_list")
 
     def items(self):
         return (

@@ -244,7 +244,11 @@ class MilestoneFilter(PublicFilterSet):
         """
         years = [year for year, _label in self.filters["year"].extra["choices"]]
         year = self.data.get("year", "")
-        year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
+        year = (
+            int(year)
+            if year.isascii() and year.isdecimal() and int(year) in years
+            else (years[0] if years else None)
+        )
         fields = ("year", "rank", "slug", "short_title")
         events = list(
             Event.objects.published().filter(year=year).order_by("rank").only(*fields)[:EVENT_CHOICES]

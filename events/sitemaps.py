@@ -1,31 +1,24 @@
-"""Sitemaps of the public pages; URLs use the host the request came to."""
+"""Sitemaps of the public pages, written by Django's sitemap views on the sites framework's
+domain (SITE_DOMAIN, applied to the Site record by skillsite/sites.py)."""
 
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import SitemapIndexItem, sitemap
-from django.template.response import TemplateResponse
+from django.contrib.sitemaps.views import index, sitemap
+from django.db.models import Max
 from django.urls import reverse
 
-from .content_version import ContentCachedPaginator
+from .content_version import ContentCachedPaginator, content_cached
 from .models import Award, Event, Milestone, Province, TrainingBase
 
 
-class RequestHostSitemap(Sitemap):
-    """Builds absolute URLs on the request's host rather than the sites framework's record.
-
-    Sections are split into pages of `limit` URLs so that each file renders quickly even
-    with 100,000 events; /sitemap.xml is the index of those pages.
-    """
+class SectionSitemap(Sitemap):
+    """Sections are split into pages of `limit` URLs so that each file renders quickly even
+    with 100,000 events; /sitemap.xml is the index of those pages."""
 
     limit = 5000
 
-    def __init__(self, request):
-        self.request = request
-
-    def get_domain(self, site=None):
-        return self.request.get_host()
-
-    def get_protocol(self, protocol=None):
-        return self.request.scheme
+    def get_latest_lastmod(self):
+        # Django's would read every item of the section for the index; none is needed.
+        return None
 
     @property
     def paginator(self):
@@ -33,7 +26,7 @@ class RequestHostSitemap(Sitemap):
         return ContentCachedPaginator(self._items(), self.limit, count_key=f"sitemap:{type(self).__name__}")
 
 
-class PageSitemap(RequestHostSitemap):
+class PageSitemap(SectionSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -49,11 +42,17 @@ class PageSitemap(RequestHostSitemap):
         return reverse(item)
 
 
-class PublishableSitemap(RequestHostSitemap):
+class PublishableSitemap(SectionSitemap):
     model = None
 
     def items(self):
         return self.model.objects.published().order_by("pk")
+
+    def get_latest_lastmod(self):
+        return content_cached(
+            f"sitemap-lastmod:{type(self).__name__}",
+            lambda: self.items().aggregate(latest=Max("updated_at"))["latest"],
+        )
 
     def lastmod(self, item):
         return item.updated_at
@@ -76,7 +75,7 @@ class MilestoneSitemap(PublishableSitemap):
     model = Milestone
 
 
-class ProvinceSitemap(RequestHostSitemap):
+class ProvinceSitemap(SectionSitemap):
     def items(self):
         return Province.objects.order_by("code")
 
@@ -91,25 +90,11 @@ SITEMAPS = {
 }
 
 
-def sitemaps_for(request):
-    return {name: sitemap_class(request) for name, sitemap_class in SITEMAPS.items()}
-
-
 def sitemap_index(request):
-    """/sitemap.xml: every page of every section, as absolute URLs on the request's host."""
-    locations = []
-    for section, section_sitemap in sitemaps_for(request).items():
-        url = request.build_absolute_uri(reverse("events:sitemap_section", args=[section]))
-        locations.append(url)
-        locations.extend(f"{url}?p={page}" for page in range(2, section_sitemap.paginator.num_pages + 1))
-    return TemplateResponse(
-        request,
-        "sitemap_index.xml",
-        {"sitemaps": [SitemapIndexItem(location, None) for location in locations]},
-        content_type="application/xml",
-    )
+    """/sitemap.xml: every page of every section."""
+    return index(request, sitemaps=SITEMAPS, sitemap_url_name="events:sitemap_section")
 
 
 def sitemap_section(request, section):
     """One section's sitemap, `?p=` choosing its page."""
-    return sitemap(request, sitemaps=sitemaps_for(request), section=section)
+    return sitemap(request, sitemaps=SITEMAPS, section=section)

@@ -9,9 +9,6 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from events import search
 from events.content_version import ContentCachedPaginator
 
-# Query parameters that choose a page or a format rather than narrow the list.
-NOT_FILTERS = {"page", "page_size", "format"}
-
 
 class ApiPagination(PageNumberPagination):
     page_size = 20
@@ -25,7 +22,9 @@ class ApiPagination(PageNumberPagination):
         if self.is_csv(request):
             size = request.query_params.get(self.page_size_query_param, "")
             return (
-                min(int(size), self.csv_page_size) if size.isdigit() and int(size) > 0 else self.csv_page_size
+                min(int(size), self.csv_page_size)
+                if size.isascii() and size.isdecimal() and int(size) > 0
+                else self.csv_page_size
             )
         return super().get_page_size(request)
 
@@ -38,10 +37,12 @@ class ApiPagination(PageNumberPagination):
         return ContentCachedPaginator(queryset, per_page, count_key=self.count_key)
 
     def paginate_queryset(self, queryset, request, view=None):
+        # Only the list's filters make its count: other parameters cannot add keys to the cache.
+        filter_names = getattr(getattr(view, "filterset_class", None), "base_filters", {})
         filters = sorted(
             (name, values)
             for name, values in request.query_params.lists()
-            if name not in NOT_FILTERS and any(values)
+            if name in filter_names and any(values)
         )
         self.count_key = f"api-count:{type(view).__name__}:{filters!r}"
         self.request = request

@@ -1,9 +1,11 @@
 """Security pieces the settings refer to: the Content-Security-Policy header and the client IP."""
 
+import ipaddress
+
 from django.conf import settings
 
 
-def _policy_header(directives):
+def policy_header(directives):
     return "; ".join(f"{name} {' '.join(sources)}".strip() for name, sources in directives.items())
 
 
@@ -20,8 +22,8 @@ class ContentSecurityPolicyMiddleware:
         admin_policy = {name: list(sources) for name, sources in site_policy.items()}
         for name, sources in settings.ADMIN_CONTENT_SECURITY_POLICY_EXTRA.items():
             admin_policy.setdefault(name, []).extend(sources)
-        self.site_header = _policy_header(site_policy)
-        self.admin_header = _policy_header(admin_policy)
+        self.site_header = policy_header(site_policy)
+        self.admin_header = policy_header(admin_policy)
         self.admin_prefix = settings.ADMIN_URL_PREFIX
 
     def __call__(self, request):
@@ -37,7 +39,8 @@ def client_ip(request):
     """The visitor's address, trusting X-Forwarded-For only for TRUSTED_PROXY_COUNT hops.
 
     Each trusted proxy appends the address it saw; the one the nearest untrusted hop gave is
-    the client. With no trusted proxy, the socket's address is the client.
+    the client. With no trusted proxy, the socket's address is the client, and so it is when
+    the header holds no address where the client's should be (it did not come through the proxy).
     """
     remote = request.META.get("REMOTE_ADDR", "")
     hops = settings.TRUSTED_PROXY_COUNT
@@ -47,4 +50,7 @@ def client_ip(request):
     forwarded = [part for part in forwarded if part]
     if len(forwarded) < hops:
         return remote
-    return forwarded[-hops]
+    try:
+        return str(ipaddress.ip_address(forwarded[-hops]))
+    except ValueError:
+        return remote

@@ -78,6 +78,12 @@ INSTALLED_APPS = [
 ]
 
 SITE_ID = 1
+# The site's address as links in the feed, the sitemaps and "view on site" give it (written to
+# the Site record after each migrate, skillsite/sites.py): in production the first host name.
+SITE_DOMAIN = os.environ.get(
+    "SITE_DOMAIN", "127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else ALLOWED_HOSTS[0].lstrip(".")
+)
+SITE_NAME = "职业能力建设大事记"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -91,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "skillsite.request_limits.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "skillsite.security.ContentSecurityPolicyMiddleware",
@@ -194,8 +201,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Sessions in the database, read through the cache: shared by every app server.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in the database only: shared by every app server, and a logout deletes the one
+# copy there is, so it sticks even when it happens while Redis is unreachable.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -278,10 +286,30 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Trying many user names from one address is limited too (skillsite/admin_login.py): higher, as
+# one office may share an address.
+AXES_HANDLER = "skillsite.admin_login.AddressWideThrottle"
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "skillsite.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# After login, the admin (also when a `next` address was refused as unsafe).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Request bodies (skillsite/request_limits.py). Every route: at most REQUEST_BODY_MAX_BYTES,
+# above the largest staff upload (import files, 20 MB; images, 10 MB). Visitors who are not
+# logged in have no upload to make: a multipart body of theirs over ANONYMOUS_UPLOAD_MAX_BYTES
+# is refused before it is read. Form fields read into memory are bounded by Django's setting,
+# and uploaded files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 25 * 1024 * 1024)
+ANONYMOUS_UPLOAD_MAX_BYTES = env_int("ANONYMOUS_UPLOAD_MAX_BYTES", 64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # Review notifications (editorial app). Development prints mail to the console; production
 # sends through the SMTP server the environment names. Tests use Django's in-memory outbox.

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from events.importing.views import ImportContentView
+from skillsite.admin_login import LoginForm
+
+admin.site.login_form = LoginForm
 
 urlpatterns = [
     path("admin/import/", admin.site.admin_view(ImportContentView.as_view()), name="admin_import_content"),
@@ -9,3 +12,7 @@ urlpatterns = [
     path("", include("opendata.urls")),
     path("", include("events.urls")),
 ]
+
+handler400 = "skillsite.errors.bad_request"
+handler404 = "skillsite.errors.page_not_found"
+handler500 = "skillsite.errors.server_error"

@@ -5,10 +5,18 @@ from pathlib import Path
 
 import pytest
 import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 
 FIXTURE_FILES = sorted(str(path) for path in (Path(__file__).parent.parent / "fixtures").glob("*.json"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site_domain_is_the_test_clients_host():
+    """Links the sites framework makes absolute (feed, sitemaps, "view on site") use the
+    domain the migrations write to the Site record: the test client's host."""
+    settings.SITE_DOMAIN = "testserver"
 
 
 @pytest.fixture(autouse=True)

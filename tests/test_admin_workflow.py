@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -263,6 +264,12 @@ def test_a_publisher_can_delete_and_sees_what_goes_with_it(client):
 # Links to the site
 
 
+def view_on_site(obj):
+    """Django's own link: the contenttypes shortcut, to the object's URL on the Site's domain."""
+    content_type = ContentType.objects.get_for_model(obj)
+    return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+
+
 def test_a_draft_offers_a_staff_preview_and_a_public_event_its_page(client):
     staff_client(client, EDITOR)
     draft = make_event(status=PublicationStatus.DRAFT, slug="draft-event")
@@ -272,9 +279,10 @@ def test_a_draft_offers_a_staff_preview_and_a_public_event_its_page(client):
     public_page = client.get(change_url(public)).content.decode()
     changelist = client.get(reverse(CHANGELIST)).content.decode()
 
-    assert '<a href="/events/draft-event/" class="viewsitelink"' in draft_page
+    assert f'<a href="{view_on_site(draft)}" class="viewsitelink"' in draft_page
     assert "预览（草稿）" in draft_page
-    assert '<a href="/events/public-event/" class="viewsitelink">在网站上查看</a>' in public_page
+    assert f'<a href="{view_on_site(public)}" class="viewsitelink">在网站上查看</a>' in public_page
+    assert client.get(view_on_site(public))["Location"] == "http://testserver/events/public-event/"
     assert '<a href="/events/draft-event/">预览</a>' in changelist
     assert '<a href="/events/public-event/">查看</a>' in changelist
 
@@ -286,7 +294,8 @@ def test_every_object_with_a_page_links_to_it(admin_client, seed_content):
 
     for obj in (base, award, milestone, Event.objects.first()):
         html = admin_client.get(change_url(obj)).content.decode()
-        assert f'<a href="{obj.get_absolute_url()}" class="viewsitelink"' in html
+        assert f'<a href="{view_on_site(obj)}" class="viewsitelink"' in html
+        assert admin_client.get(view_on_site(obj))["Location"] == f"http://testserver{obj.get_absolute_url()}"
 
 
 def test_each_object_has_a_history_of_who_changed_what(client):

@@ -137,3 +137,23 @@ def test_recovery_is_logged_and_the_cache_used_again(client, settings, redis_url
     address = urlparse(redis_url).netloc.rsplit("@", 1)[-1]  # host:port, never a password
     assert [record.getMessage() for record in caplog.records] == [f"Cache server {address} answers again."]
     assert client.get("/events/")["X-Page-Cache"] == "hit"
+
+
+def test_a_logout_made_while_the_cache_server_is_down_sticks_when_it_is_back(
+    client, settings, redis_url, refused_port
+):
+    use_cache_server(settings, redis_url)
+    settings.CACHES["default"]["KEY_PREFIX"] = "skillsite-test-logout"
+    staff_client(client, PUBLISHER)
+    assert client.get("/admin/").status_code == 200
+    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    use_cache_server(settings, f"redis://127.0.0.1:{refused_port}/0")
+    client.post("/admin/logout/")
+
+    use_cache_server(settings, redis_url)
+    settings.CACHES["default"]["KEY_PREFIX"] = "skillsite-test-logout"
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_cookie
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

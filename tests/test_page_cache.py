@@ -3,9 +3,13 @@
 import datetime
 import io
 import json
+import random
+import string
 import uuid
+from urllib.parse import urlencode
 
 import pytest
+import redis
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
@@ -103,6 +107,17 @@ def test_pages_tell_browsers_to_revalidate(client, page_cache, published_event):
     assert "no-cache" in response["Cache-Control"] and "public" in response["Cache-Control"]
 
 
+def test_a_visitor_with_a_stale_session_cookie_gets_the_cached_page(client, page_cache, published_event):
+    client.get("/")
+    client.cookies["sessionid"] = "a0" * 16  # logged out long ago, or made up
+
+    response = client.get("/")
+
+    assert response["X-Page-Cache"] == "hit"
+    assert response.cookies["sessionid"].value == ""  # the browser is told to forget it
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
 def test_visitors_with_a_session_and_the_admin_are_never_cached(
     client, page_cache, published_event, admin_user
 ):
@@ -188,3 +203,43 @@ def test_an_import_makes_cached_pages_stale(
         call_command("import_content", str(fixture), "--no-progress", stdout=io.StringIO())
 
     assert "现场观赛的观众" in client.get(page).content.decode()
+
+
+def redis_keys(redis_url, cache):
+    server = redis.Redis.from_url(redis_url)
+    return set(server.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+
+
+def test_junk_query_parameters_add_no_cache_keys(client, redis_page_cache, redis_url, seed_content):
+    canonical = client.get("/events/?year=2023")
+    assert client.get("/events/?year=2023")["X-Page-Cache"] == "hit"
+    keys = redis_keys(redis_url, redis_page_cache)
+    rng = random.Random(10)
+
+    def junk(length):
+        return "".join(rng.choices(string.ascii_letters + string.digits, k=length))
+
+    for n in range(1000):
+        # Names of two letters or more: no filter of the list is named so.
+        extra = [(junk(rng.randint(2, 12)), junk(rng.randint(0, 12))) for _ in range(rng.randint(1, 3))]
+        parameters = [("year", "2023"), *extra]
+        if n % 2:
+            parameters += [("category", ""), ("page", "1")]  # blank filters and page 1 name nothing
+        rng.shuffle(parameters)
+        response = client.get("/events/?" + urlencode(parameters))
+        assert response["X-Page-Cache"] == "hit", parameters
+        assert response.content == canonical.content
+
+    assert redis_keys(redis_url, redis_page_cache) == keys
+
+
+def test_nonsense_filter_values_add_no_cache_keys(client, redis_page_cache, redis_url, seed_content):
+    client.get("/events/")
+    keys = redis_keys(redis_url, redis_page_cache)
+
+    for value in ["abc", "1900", "99999", "\u00b2", "<b>"]:
+        response = client.get(f"/events/?{urlencode({'year': value})}")
+        assert "筛选条件有误" in response.content.decode()
+        assert "private" in response["Cache-Control"]
+
+    assert redis_keys(redis_url, redis_page_cache) == keys

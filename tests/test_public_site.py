@@ -166,7 +166,7 @@ def test_sitemap_index_names_a_sitemap_per_section(client, seed_content):
 
 
 def test_sitemap_pages_split_a_large_section(client, seed_content, monkeypatch):
-    monkeypatch.setattr(sitemaps.RequestHostSitemap, "limit", 4)
+    monkeypatch.setattr(sitemaps.SectionSitemap, "limit", 4)
 
     index = locations_in(client.get("/sitemap.xml"))
 

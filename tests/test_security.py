@@ -148,3 +148,33 @@ def test_admin_login_requires_csrf(db, editor):
     response = log_in(client, "editor", "a-long-correct-passphrase")
 
     assert response.status_code == 403
+
+
+def test_many_user_names_from_one_address_are_locked_out(settings, editor):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 10
+    attacker = Client()
+
+    for n in range(10):
+        log_in(attacker, f"guess-{n}", "wrong")
+
+    locked = log_in(attacker, "editor", "a-long-correct-passphrase")
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in attacker.session
+    elsewhere = log_in(Client(REMOTE_ADDR="198.51.100.7"), "editor", "a-long-correct-passphrase")
+    assert elsewhere.status_code == 302
+
+
+def test_spoofed_forwarded_for_changes_nothing_without_a_trusted_proxy(settings, editor):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 10
+    settings.TRUSTED_PROXY_COUNT = 0
+    attacker = Client()
+
+    for n in range(10):
+        log_in(attacker, f"guess-{n}", "wrong", **{"X-Forwarded-For": f"203.0.113.{n}"})
+
+    response = log_in(attacker, "editor", "a-long-correct-passphrase", **{"X-Forwarded-For": "198.51.100.99"})
+    assert response.status_code == 429

@@ -99,7 +99,9 @@ class VersionedAdmin(admin.ModelAdmin):
             return None
         value = request.POST.get(parent) or request.GET.get(parent)
         related = self.model._meta.get_field(parent).related_model
-        if not value or not str(value).isdigit():
+        value = str(value or "")
+        # Digits as a database key takes them: "²" is a digit to Python, not to int().
+        if not (value.isascii() and value.isdecimal() and int(value) < 2**63):
             return None
         return related._default_manager.filter(pk=value).first()
 
@@ -338,7 +340,7 @@ class VersionedAdmin(admin.ModelAdmin):
         context.conflict_entry = newer
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = self.keeps_rows_with_their_item(super().get_form(request, obj, change, **kwargs), obj)
         context = getattr(request, "_editorial", None)
         if context is None or context.conflict is None:
             return form
@@ -357,6 +359,31 @@ class VersionedAdmin(admin.ModelAdmin):
                 raise ValidationError(message, code="edit_conflict")
 
         return ConflictRefused
+
+    def keeps_rows_with_their_item(self, form, obj):
+        """A row (a milestone) moved to another item (event) would change two items in one save,
+        and the workflow reviews one: moved from a draft to a published event it went public
+        with no publisher. A move that involves a published item is refused."""
+        parent = registry.parent_field(self.model)
+        if obj is None or obj.pk is None or parent is None:
+            return form
+        current = getattr(obj, parent)
+
+        class RowStaysWithItsItem(form):
+            def clean(self):
+                cleaned_data = super().clean()
+                chosen = cleaned_data.get(parent)
+                moved = chosen is not None and current is not None and chosen.pk != current.pk
+                published = [item for item in (current, chosen) if moved and registry.needs_review(item)]
+                if published:
+                    self.add_error(
+                        parent,
+                        f"已发布过的“{published[0]}”不能这样增减内容："
+                        f"请在“{chosen}”下新增这一条，再在这里删除它，各自经发布者发布后生效。",
+                    )
+                return cleaned_data
+
+        return RowStaysWithItsItem
 
     # The form's context
 

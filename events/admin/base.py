@@ -8,6 +8,7 @@ actions, which are steps of the workflow (events never change state any other wa
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates, model_ngettext
+from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -54,11 +55,8 @@ class ContentAdmin(VersionedAdmin):
     formfield_overrides = CONTENT_FORM_FIELDS
     timestamp_fields = ("created_at", "updated_at")
 
-    # Links to the site: straight to the object's URL. The stock link goes through the
-    # contenttypes shortcut and the sites framework's domain.
-
-    def view_on_site(self, obj):
-        return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+    # Links to the site ("view on site") are Django's own: through the contenttypes shortcut
+    # to the object's URL on the sites framework's domain (SITE_DOMAIN).
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj)]
@@ -66,6 +64,21 @@ class ContentAdmin(VersionedAdmin):
         if has_field(self.model, "image"):
             readonly.append("image_preview")
         return readonly
+
+    # Prefill: the add page takes initial values from its query string (?event=12). A value its
+    # form field would refuse (a NUL, a word for an id, a date that is not one) is left out, as
+    # the widgets expect values of their field's type and would fail on anything else.
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        fields = self.get_form(request).base_fields
+        for name, value in list(initial.items()):
+            field = fields.get(name)
+            try:
+                initial[name] = field.clean(value) if field is not None else value
+            except (ValidationError, ValueError, TypeError, OverflowError):
+                del initial[name]
+        return initial
 
     # Search: Django's search compares upper-cased copies of every field (`icontains`). A
     # Chinese word has no letter case, so a plain substring match finds the same rows, several

@@ -1,5 +1,7 @@
 """List filters the admin's own do not offer: publication state, and the year of a date."""
 
+from datetime import MAXYEAR, MINYEAR
+
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef
@@ -43,7 +45,8 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 
 class YearFilter(admin.SimpleListFilter):
-    """A year from the list; a value that is not a year shows no rows rather than an error.
+    """A year from the list; a value that is not a year (or one no date can have) shows no rows
+    rather than an error.
 
     Subclasses say which years there are and which lookup a year is matched with.
     """
@@ -61,10 +64,10 @@ class YearFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        try:
-            year = int(self.value())
-        except ValueError:
+        value = self.value()
+        if not (value.isascii() and value.isdecimal() and MINYEAR <= int(value) <= MAXYEAR):
             return queryset.none()
+        year = int(value)
         return queryset.filter(**{self.year_lookup: year})
 
 

@@ -1,7 +1,7 @@
 """What the public views share: page metadata, published-only querysets, staff preview."""
 
 from django.core.paginator import Paginator
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django_filters.views import FilterView
 
@@ -68,10 +68,13 @@ class PublicListView(PageMixin, FilterView):
     def filter_key(self):
         """This list and its filters, as a cache key for values derived from them.
 
-        Blank filters select nothing, so ?year=2023&category= is the same as ?year=2023.
+        Blank filters select nothing, so ?year=2023&category= is the same as ?year=2023; other
+        parameters select nothing either, so they cannot add keys to the cache.
         """
         filters = sorted(
-            (name, values) for name, values in self.request.GET.lists() if name != "page" and any(values)
+            (name, values)
+            for name, values in self.request.GET.lists()
+            if name in self.filterset.filters and any(values)
         )
         return f"{type(self).__name__}:{filters!r}"
 
@@ -91,7 +94,15 @@ class PublicListView(PageMixin, FilterView):
 
     def get_canonical_query(self):
         page = self.request.GET.get("page", "")
-        return f"?page={page}" if page.isdigit() and page != "1" else ""
+        return f"?page={page}" if page.isascii() and page.isdecimal() and page != "1" else ""
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.filterset.errors:
+            # A form error is an answer to this visitor's typing, not a page worth keeping in
+            # a shared cache: nonsense values would otherwise each add an entry.
+            patch_cache_control(response, private=True)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

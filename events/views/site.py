@@ -4,7 +4,7 @@ from django import forms
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -111,7 +111,11 @@ class SearchView(PageMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET or None)
         self.query = self.form.cleaned_data["q"].strip() if self.form.is_valid() else ""
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        if self.form.errors:
+            # Not kept in shared caches: each nonsense value would add an entry.
+            patch_cache_control(response, private=True)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -36,6 +36,12 @@ BATCH_SIZE = 1000
 QUERY_CHUNK = 500
 
 
+def _short(value, limit=80):
+    """A value as a person reads it in a report, cut short: a key may be anything a file holds."""
+    text = repr(value) if isinstance(value, (list, dict, tuple)) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def chunked(items, size):
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
@@ -167,7 +173,7 @@ class Importer:
         """The record's values converted; (None, problems) when it has no usable natural key."""
         location, problems = raw.location, []
         record = ParsedRecord(spec, location, ())
-        display_key = "/".join(str(raw.fields.get(name, "")) for name in spec.natural_key)
+        display_key = "/".join(_short(raw.fields.get(name, "")) for name in spec.natural_key)
         for name, value in raw.fields.items():
             model_field = spec.fields_by_name.get(name)
             if model_field is None:
@@ -424,6 +430,18 @@ class Importer:
             )
         except ValidationError as error:
             problems += problem_from_validation(record.location, error, model=spec.label, key=record.key_text)
+        except (TypeError, ValueError, ArithmeticError) as error:
+            # A value of a shape the model's own checks do not expect (a list inside a list
+            # of host types): the record is refused, not the whole import.
+            problems.append(
+                Problem(
+                    record.location,
+                    f"记录中有形状不对的值，无法校验（{error.__class__.__name__}）。请检查各字段的值。",
+                    f"A value of the wrong shape; the record cannot be checked ({error}).",
+                    spec.label,
+                    record.key_text,
+                )
+            )
         for model_field in spec.foreign_keys:
             if model_field.name in record.bad_fields:
                 continue

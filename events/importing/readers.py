@@ -61,6 +61,8 @@ def encoding_problem(source, **place):
 
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 CSV_LIST_SEPARATORS = re.compile(r"[;；、|]")
+# A CSV cell that starts like a spreadsheet formula, after any apostrophes (see exporting).
+FORMULA_START = re.compile("'*[=+\\-@\t\r]")
 
 
 class SourceError(Exception):
@@ -431,7 +433,7 @@ def read_csv(source, stream):
                     )
                 )
             else:
-                record.fields = dict(zip(columns, row, strict=True))
+                record.fields = dict(zip(columns, map(cell_text, row), strict=True))
             yield record
     except LimitExceeded as error:
         raise SourceError(_limit_problem(source, error, None, line=line + 1)) from None
@@ -501,6 +503,13 @@ def _csv_columns(spec, header, source):
     if problems:
         raise SourceError(*problems)
     return columns
+
+
+def cell_text(cell):
+    """A CSV cell as its value: the apostrophe that kept a formula-like cell text comes off."""
+    if cell.startswith("'") and FORMULA_START.match(cell):
+        return cell[1:]
+    return cell
 
 
 def split_list(text):

@@ -24,6 +24,7 @@ from django.db.models import FileField, Q, UniqueConstraint
 from django.utils import timezone
 
 from ..content_version import content_changed
+from ..models import PublicationStatus
 from . import sql
 from .constraints import check_constraints
 from .ledger import KeyLedger
@@ -66,8 +67,12 @@ class ParsedRecord:
 
 
 class Importer:
-    def __init__(self, *, dry_run=False, batch_size=BATCH_SIZE, progress=None):
+    def __init__(self, *, dry_run=False, batch_size=BATCH_SIZE, progress=None, user=None):
         self.registry = registry()
+        # Whose import this is: each record needs that user's add or change permission on its
+        # model (and the publish permission to touch public content). None: the command,
+        # run by whoever may run manage.py.
+        self.user = user
         self.dry_run = dry_run
         self.batch_size = batch_size
         self.progress = progress
@@ -562,6 +567,10 @@ class Importer:
                 continue
             targets = {name: {resolved[name][key] for key in keys} for name, keys in record.many.items()}
             if before is None:
+                if refused := self.refused(spec, record, instance, None):
+                    self.failed[spec.label].add(record.key)
+                    self.report.add(refused)
+                    continue
                 created.append(instance)
                 links.append((instance, targets))
                 outcome.append((record, "created"))
@@ -576,6 +585,10 @@ class Importer:
             }
             if not changed and not relinked:
                 outcome.append((record, "unchanged"))
+                continue
+            if refused := self.refused(spec, record, instance, before):
+                self.failed[spec.label].add(record.key)
+                self.report.add(refused)
                 continue
             for name in BOOKKEEPING_FIELDS & set(spec.fields_by_name):
                 if name not in record.values:
@@ -615,6 +628,43 @@ class Importer:
         for record, action in outcome:
             self.report.count(spec.label, action, record.key_text)
 
+    def refused(self, spec, record, instance, before):
+        """The problem of a record its user may not apply, or None: add or change, and publish."""
+        if self.user is None:
+            return None
+        opts = spec.model._meta
+        action = "add" if before is None else "change"
+        if not self.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            verb, verb_en = ("新建", "add") if before is None else ("修改", "change")
+            return Problem(
+                record.location,
+                f"你没有{verb}{spec.verbose_name}的权限，这条记录不能导入。",
+                f"You may not {verb_en} {opts.verbose_name_plural} ({spec.label}); the record is refused.",
+                spec.label,
+                record.key_text,
+            )
+        publish = f"publish_{opts.model_name}"
+        public = PublicationStatus.PUBLISHED
+        touches_public = getattr(instance, "status", None) == public or (
+            before is not None and before.get("status") == public
+        )
+        if (
+            touches_public
+            and any(codename == publish for codename, _ in opts.permissions)
+            and not self.user.has_perm(f"{opts.app_label}.{publish}")
+        ):
+            return Problem(
+                record.location,
+                f"你没有发布{spec.verbose_name}的权限：这条记录会新建、修改或撤回已发布的内容，不能导入。"
+                "请把状态设为草稿，或请有发布权限的同事导入。",
+                f"You may not publish {opts.verbose_name_plural}; this record would add, change or withdraw "
+                "published content.",
+                spec.label,
+                record.key_text,
+                "status",
+            )
+        return None
+
     def link(self, spec, links, existing):
         """Replace the many-to-many rows of created and relinked rows, in bulk."""
         for model_field in spec.many_to_many:
@@ -645,9 +695,12 @@ class Importer:
             instance._state.adding = False
 
 
-def run_import(sources, *, dry_run=False, batch_size=BATCH_SIZE, progress=None):
-    """Import the sources in one transaction; the report says what was (or would be) done."""
-    return Importer(dry_run=dry_run, batch_size=batch_size, progress=progress).run(sources)
+def run_import(sources, *, dry_run=False, batch_size=BATCH_SIZE, progress=None, user=None):
+    """Import the sources in one transaction; the report says what was (or would be) done.
+
+    With a user, every record is checked against that user's permissions on its model.
+    """
+    return Importer(dry_run=dry_run, batch_size=batch_size, progress=progress, user=user).run(sources)
 
 
 class TerminalProgress:

@@ -32,7 +32,7 @@ class ImportContentView(PermissionRequiredMixin, View):
         report = None
         try:
             with source_of(staged) as source:
-                report = run_import([source], dry_run=True)
+                report = run_import([source], dry_run=True, user=request.user)
         finally:
             # Only a file that passed its check waits for the confirmation.
             if report is None or not report.ok:
@@ -52,7 +52,7 @@ class ImportContentView(PermissionRequiredMixin, View):
             return redirect(reverse("admin_import_content"))
         try:
             with source_of(staged) as source:
-                report = run_import([source])
+                report = run_import([source], user=request.user)
         finally:
             staged.delete()
         if report.applied:

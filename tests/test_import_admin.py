@@ -8,15 +8,17 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Category, Province, StagedImport, TrainingBaseKind
+from events.models import Category, Event, Province, StagedImport, TrainingBaseKind
 
 from .conftest import FIXTURE_FILES
 from .content_io import snapshot
 from .factories import make_event
+from .staff import EDITOR, PUBLISHER, ensure_groups, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +26,13 @@ URL = "/admin/import/"
 
 
 def staff(username="importer", *, can_import=True):
+    """Staff who may import, and add, change and publish every kind of content (provinces too)."""
     user = User.objects.create_user(username, password="x", is_staff=True)
     if can_import:
         user.user_permissions.add(
-            Permission.objects.get(codename="import_content", content_type__app_label="events")
+            *Permission.objects.filter(content_type__app_label="events").filter(
+                Q(codename="import_content") | Q(codename__regex=r"^(add|change|publish)_")
+            )
         )
     return user
 
@@ -197,3 +202,57 @@ def test_a_forged_or_foreign_token_applies_nothing(importer_client, client, seed
     assert "待导入的文件已过期或无效" in forged.content.decode()
     assert "待导入的文件已过期或无效" in foreign.content.decode()
     assert not Category.objects.filter(slug="x").exists()
+
+
+# -- what the uploader may do, record by record ---------------------------------------------
+
+
+def test_a_publisher_cannot_rename_a_province_through_the_import_page(client, seed_content):
+    ensure_groups()
+    client.force_login(make_staff(PUBLISHER))
+    beijing = Province.objects.get(code="110000")
+    renamed = json.dumps(
+        [
+            {"model": "events.category", "fields": {"slug": "fine", "name": "好的"}},
+            {
+                "model": "events.province",
+                "fields": {"code": "110000", "name": "改名市", "short_name": "改名"},
+            },
+        ],
+        ensure_ascii=False,
+    )
+
+    response = client.post(URL, {"file": upload("provinces.json", renamed)})
+
+    page = response.content.decode()
+    assert "provinces.json 有 1 个错误，未导入任何数据" in page
+    assert "provinces.json 第 2 条记录" in page
+    assert "你没有修改省级行政区的权限，这条记录不能导入。" in page
+    assert Province.objects.get(code="110000").name == beijing.name
+    assert not StagedImport.objects.exists()
+
+
+def test_an_editor_may_import_drafts_but_not_published_content(client, seed_content):
+    ensure_groups()
+    editor = make_staff(EDITOR)
+    editor.user_permissions.add(Permission.objects.get(codename="import_content"))
+    client.force_login(editor)
+    event = {
+        "slug": "2024-imported",
+        "year": 2024,
+        "rank": 1,
+        "title": "导入的大事",
+        "short_title": "导入",
+        "summary": "摘要。",
+        "body": "正文。",
+        "category": ["regulation"],
+    }
+    published = [{"model": "events.event", "fields": event | {"status": "published"}}]
+    draft = [{"model": "events.event", "fields": event | {"status": "draft"}}]
+
+    refused = client.post(URL, {"file": upload("published.json", json.dumps(published))})
+    checked = client.post(URL, {"file": upload("draft.json", json.dumps(draft))})
+    client.post(URL, {"token": token_in(checked)})
+
+    assert "你没有发布大事的权限" in refused.content.decode()
+    assert Event.objects.get(slug="2024-imported").status == "draft"

@@ -88,6 +88,46 @@ def test_a_file_in_the_wrong_encoding(unchanged, tmp_path, name, content):
     assert "The file is not UTF-8" in errors
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("categories.json", json.dumps([GOOD_CATEGORY], ensure_ascii=False)),
+        ("categories.yaml", "- model: events.category\n  fields: {slug: new-category, name: 新类别}\n"),
+    ],
+)
+def test_a_fixture_in_the_wrong_encoding_is_not_told_about_spreadsheets(unchanged, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content.encode("gbk"))
+
+    errors = import_fails(path)
+
+    assert "须用 UTF-8 保存" in errors
+    assert "CSV" not in errors
+
+
+def test_an_over_long_value_is_reported_with_its_limit(unchanged, tmp_path):
+    path = write_json(tmp_path / "long.json", [event(title="长" * 300)])
+
+    errors = import_fails(path)
+
+    assert "字段 title：确保该变量包含不超过 200 字符 (目前字符数 300)。" in errors
+    assert "Ensure this value has at most 200 characters (it has 300)." in errors
+
+
+def test_a_yaml_syntax_error_names_the_record_that_has_it(unchanged, tmp_path):
+    path = tmp_path / "categories.yaml"
+    path.write_text(
+        "- model: events.category\n  fields: {slug: new-category, name: 新类别}\n"
+        "- model: events.category\n  fields: {slug: [, name: 坏}\n"
+        "- model: events.category\n  fields: {slug: third, name: 第三}\n",
+        encoding="utf-8",
+    )
+
+    errors = import_fails(path)
+
+    assert "categories.yaml 第 2 条记录 第 4 行：YAML 格式错误" in errors
+
+
 def test_a_utf16_spreadsheet_export_is_refused_clearly(unchanged, tmp_path):
     path = tmp_path / "category.csv"
     path.write_bytes("slug,name\nnew-category,新类别\n".encode("utf-16"))

@@ -8,6 +8,7 @@ import csv
 import datetime
 import decimal
 import json
+import re
 
 import yaml
 from django.core import serializers
@@ -15,10 +16,26 @@ from django.core.serializers.pyyaml import DjangoSafeDumper
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from .readers import FORMULA_START
 from .specs import registry
 
 CHUNK_SIZE = 2000
 FORMATS = ("json", "yaml", "csv")
+
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def spreadsheet_safe(cell):
+    """A CSV cell that a spreadsheet shows as text instead of running it: '=HYPERLINK(…).
+
+    A cell that starts like a formula (OWASP's list: = + - @, tab, carriage return), after
+    any apostrophes of its own, gets one more apostrophe in front; a plain number (-2) is
+    left as it is. The importer takes exactly one apostrophe off such a cell
+    (readers.cell_text), so every value survives export and import unchanged.
+    """
+    if isinstance(cell, str) and FORMULA_START.match(cell) and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def queryset(spec):
@@ -140,7 +157,7 @@ def write_csv(stream, spec, *, empty=False, rows=None):
     if rows is None:
         rows = (instance for chunk in _chunks(spec) for instance in chunk)
     for instance in rows:
-        writer.writerow([csv_cell(spec, instance, name) for name in spec.columns])
+        writer.writerow([spreadsheet_safe(csv_cell(spec, instance, name)) for name in spec.columns])
 
 
 def csv_template(spec):

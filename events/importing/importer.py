@@ -24,6 +24,7 @@ from django.db.models import FileField, Q, UniqueConstraint
 from django.utils import timezone
 
 from ..content_version import content_changed
+from ..models import PublicationStatus
 from . import sql
 from .constraints import check_constraints
 from .ledger import KeyLedger
@@ -34,6 +35,12 @@ from .values import ABSENT, convert
 
 BATCH_SIZE = 1000
 QUERY_CHUNK = 500
+
+
+def _short(value, limit=80):
+    """A value as a person reads it in a report, cut short: a key may be anything a file holds."""
+    text = repr(value) if isinstance(value, (list, dict, tuple)) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def chunked(items, size):
@@ -60,8 +67,12 @@ class ParsedRecord:
 
 
 class Importer:
-    def __init__(self, *, dry_run=False, batch_size=BATCH_SIZE, progress=None, history=None):
+    def __init__(self, *, dry_run=False, batch_size=BATCH_SIZE, progress=None, user=None, history=None):
         self.registry = registry()
+        # Whose import this is: each record needs that user's add or change permission on its
+        # model (and the publish permission to touch public content). None: the command,
+        # run by whoever may run manage.py.
+        self.user = user
         # Told what each batch writes, so the import shows in the items' history (and can be
         # undone); see editorial.imports.
         self.history = None if dry_run else history
@@ -172,7 +183,7 @@ class Importer:
         """The record's values converted; (None, problems) when it has no usable natural key."""
         location, problems = raw.location, []
         record = ParsedRecord(spec, location, ())
-        display_key = "/".join(str(raw.fields.get(name, "")) for name in spec.natural_key)
+        display_key = "/".join(_short(raw.fields.get(name, "")) for name in spec.natural_key)
         for name, value in raw.fields.items():
             model_field = spec.fields_by_name.get(name)
             if model_field is None:
@@ -429,6 +440,18 @@ class Importer:
             )
         except ValidationError as error:
             problems += problem_from_validation(record.location, error, model=spec.label, key=record.key_text)
+        except (TypeError, ValueError, ArithmeticError) as error:
+            # A value of a shape the model's own checks do not expect (a list inside a list
+            # of host types): the record is refused, not the whole import.
+            problems.append(
+                Problem(
+                    record.location,
+                    f"记录中有形状不对的值，无法校验（{error.__class__.__name__}）。请检查各字段的值。",
+                    f"A value of the wrong shape; the record cannot be checked ({error}).",
+                    spec.label,
+                    record.key_text,
+                )
+            )
         for model_field in spec.foreign_keys:
             if model_field.name in record.bad_fields:
                 continue
@@ -549,6 +572,10 @@ class Importer:
                 continue
             targets = {name: {resolved[name][key] for key in keys} for name, keys in record.many.items()}
             if before is None:
+                if refused := self.refused(spec, record, instance, None):
+                    self.failed[spec.label].add(record.key)
+                    self.report.add(refused)
+                    continue
                 created.append(instance)
                 links.append((instance, targets))
                 outcome.append((record, "created"))
@@ -563,6 +590,10 @@ class Importer:
             }
             if not changed and not relinked:
                 outcome.append((record, "unchanged"))
+                continue
+            if refused := self.refused(spec, record, instance, before):
+                self.failed[spec.label].add(record.key)
+                self.report.add(refused)
                 continue
             for name in BOOKKEEPING_FIELDS & set(spec.fields_by_name):
                 if name not in record.values:
@@ -608,6 +639,43 @@ class Importer:
         for record, action in outcome:
             self.report.count(spec.label, action, record.key_text)
 
+    def refused(self, spec, record, instance, before):
+        """The problem of a record its user may not apply, or None: add or change, and publish."""
+        if self.user is None:
+            return None
+        opts = spec.model._meta
+        action = "add" if before is None else "change"
+        if not self.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            verb, verb_en = ("新建", "add") if before is None else ("修改", "change")
+            return Problem(
+                record.location,
+                f"你没有{verb}{spec.verbose_name}的权限，这条记录不能导入。",
+                f"You may not {verb_en} {opts.verbose_name_plural} ({spec.label}); the record is refused.",
+                spec.label,
+                record.key_text,
+            )
+        publish = f"publish_{opts.model_name}"
+        public = PublicationStatus.PUBLISHED
+        touches_public = getattr(instance, "status", None) == public or (
+            before is not None and before.get("status") == public
+        )
+        if (
+            touches_public
+            and any(codename == publish for codename, _ in opts.permissions)
+            and not self.user.has_perm(f"{opts.app_label}.{publish}")
+        ):
+            return Problem(
+                record.location,
+                f"你没有发布{spec.verbose_name}的权限：这条记录会新建、修改或撤回已发布的内容，不能导入。"
+                "请把状态设为草稿，或请有发布权限的同事导入。",
+                f"You may not publish {opts.verbose_name_plural}; this record would add, change or withdraw "
+                "published content.",
+                spec.label,
+                record.key_text,
+                "status",
+            )
+        return None
+
     def link(self, spec, links, existing):
         """Replace the many-to-many rows of created and relinked rows, in bulk."""
         for model_field in spec.many_to_many:
@@ -638,9 +706,12 @@ class Importer:
             instance._state.adding = False
 
 
-def run_import(sources, *, dry_run=False, batch_size=BATCH_SIZE, progress=None, history=None):
-    """Import the sources in one transaction; the report says what was (or would be) done."""
-    importer = Importer(dry_run=dry_run, batch_size=batch_size, progress=progress, history=history)
+def run_import(sources, *, dry_run=False, batch_size=BATCH_SIZE, progress=None, user=None, history=None):
+    """Import the sources in one transaction; the report says what was (or would be) done.
+
+    With a user, every record is checked against that user's permissions on its model.
+    """
+    importer = Importer(dry_run=dry_run, batch_size=batch_size, progress=progress, user=user, history=history)
     return importer.run(sources)
 
 

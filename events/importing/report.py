@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from .limits import MAX_PROBLEMS_KEPT
+
 SAMPLE_SIZE = 20
 
 
@@ -72,10 +74,10 @@ def bilingual(error):
         rendered = []
         for language in ("zh-hans", "en"):
             with translation.override(language):
-                message = str(item.message)
-                if item.params:
-                    message %= item.params
-                rendered.append(message)
+                # Format the message itself, not its text: a plural message (max_length's
+                # "at most %(limit_value)d characters") is empty until it knows its number.
+                message = item.message % item.params if item.params else item.message
+                rendered.append(str(message))
         pairs.append(tuple(rendered))
     return pairs
 
@@ -97,12 +99,18 @@ class ImportReport:
     files: list[str] = field(default_factory=list)
     records_read: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # Problems found beyond those kept in `problems` (see MAX_PROBLEMS_KEPT).
+    problems_dropped: int = 0
     counts: dict = field(default_factory=lambda: defaultdict(ModelCounts))
     samples: dict = field(default_factory=lambda: defaultdict(list))
 
     @property
     def ok(self):
         return not self.problems
+
+    @property
+    def problem_count(self):
+        return len(self.problems) + self.problems_dropped
 
     @property
     def applied(self):
@@ -116,7 +124,10 @@ class ImportReport:
             self.samples[label, action].append(key_text)
 
     def add(self, problem):
-        self.problems.append(problem)
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(problem)
+        else:
+            self.problems_dropped += 1
 
     def sorted_problems(self):
         files = {name: position for position, name in enumerate(self.files)}

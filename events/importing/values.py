@@ -7,6 +7,7 @@ its Chinese label (院校 for institution) and a yes/no by 是/否.
 
 import datetime
 import json
+import math
 from decimal import Decimal
 from functools import cache
 
@@ -14,12 +15,52 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from .limits import MAX_DEPTH, depth_of
 from .readers import split_list
 
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "对", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "不", "f", ""}
 
 ABSENT = object()
+
+# What a field of each kind expects, for values of the wrong shape.
+EXPECTED = {
+    "text": "文本",
+    "integer": "整数",
+    "decimal": "数值",
+    "date": "日期，如 2023-11-06",
+    "datetime": "日期时间，如 2023-11-06T09:30:00+08:00",
+    "boolean": "是/否 或 true/false",
+}
+
+
+def check_text(value):
+    """Refuse text PostgreSQL cannot store: the NUL character."""
+    if "\x00" in value:
+        raise ValidationError("不能包含空字符（NUL，\\x00）。", code="null_characters_not_allowed")
+    return value
+
+
+def _check_structure(value):
+    """A JSON value: nested within the limit, every text in it storable."""
+    if depth_of(value) > MAX_DEPTH:
+        raise ValidationError(f"嵌套超过 {MAX_DEPTH} 层。", code="too_deep")
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            check_text(item)
+        elif isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, (list, tuple)):
+            pending += item
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise ValidationError("数值不能是无穷大或 NaN。", code="invalid_number")
+    return value
+
+
+def wrong_shape(kind):
+    return ValidationError(f"这里应为{EXPECTED.get(kind, '单个值')}。", code="invalid_type")
 
 
 def reference_key(value):
@@ -30,7 +71,7 @@ def reference_key(value):
         value = value[0]
     if isinstance(value, (dict, list, tuple, bool)) or value is None:
         raise ValidationError('引用应为一个自然键，如 ["slug"] 或 "slug"。', code="invalid_reference")
-    text = str(value).strip()
+    text = check_text(str(value).strip())
     if not text:
         raise ValidationError("引用不能为空。", code="invalid_reference")
     return text
@@ -91,26 +132,45 @@ def convert(model_field, value, *, from_csv=False):
             return ABSENT
     if value is None:
         return None
-    if isinstance(value, (dict, list)) and kind != "json":
+    if kind == "json":
+        return _check_structure(value)
+    if isinstance(value, (dict, list, tuple, set)):
         raise ValidationError("这里应为单个值，而不是列表或对象。", code="invalid_type")
-    if isinstance(value, str) and (choices := _choices(model_field)) is not None:
-        value = choices.get(value, value)
+    if isinstance(value, str):
+        check_text(value)
+        if (choices := _choices(model_field)) is not None:
+            value = choices.get(value, value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError("数值不能是无穷大或 NaN。", code="invalid_number")
+    try:
+        return _typed(model_field, kind, value)
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        # A value of a shape to_python() does not expect (a number for a date, a date for a
+        # number): reported as the wrong kind of value.
+        raise wrong_shape(kind) from None
+
+
+def _typed(model_field, kind, value):
     if kind == "text":
         if isinstance(value, str):
             return value
-        if isinstance(value, bool):
-            raise ValidationError("这里应为文本。", code="invalid_type")
+        if isinstance(value, (bool, bytes, datetime.date)):
+            raise wrong_shape(kind)
         return model_field.to_python(value)
     if kind == "integer":
         if isinstance(value, bool):
-            raise ValidationError("这里应为整数。", code="invalid_type")
+            raise wrong_shape(kind)
         if type(value) is int:
             return value
+        if isinstance(value, (datetime.date, bytes)):
+            raise wrong_shape(kind)
         return model_field.to_python(value)
     if kind == "boolean":
         return _boolean(value)
     if kind == "decimal" and isinstance(value, float):
         value = Decimal(repr(value))
+    if kind in ("date", "datetime") and not isinstance(value, (str, datetime.date)):
+        raise wrong_shape(kind)
     if kind == "datetime":
         converted = model_field.to_python(value)
         if converted is not None and timezone.is_naive(converted):
@@ -119,7 +179,11 @@ def convert(model_field, value, *, from_csv=False):
     if kind == "date" and isinstance(value, datetime.datetime):
         raise ValidationError("这里应为日期，而不是日期时间。", code="invalid_type")
     if kind == "file":
-        return str(value)
+        if not isinstance(value, str):
+            raise ValidationError("这里应为文件名。", code="invalid_type")
+        return value
+    if kind == "decimal" and isinstance(value, (bool, datetime.date, bytes)):
+        raise wrong_shape(kind)
     return model_field.to_python(value)
 
 
@@ -131,6 +195,8 @@ def _from_cell(model_field, text):
             if text[:1] in "[{":
                 try:
                     return json.loads(text)
+                except RecursionError:
+                    raise ValidationError(f"嵌套超过 {MAX_DEPTH} 层。", code="too_deep") from None
                 except ValueError as error:
                     raise ValidationError(f"不是有效的 JSON：{error}", code="invalid_json") from None
             return split_list(text)
@@ -147,6 +213,8 @@ def _from_cell(model_field, text):
 def _boolean(value):
     if isinstance(value, bool):
         return value
+    if not isinstance(value, (str, int)):
+        raise wrong_shape("boolean")
     word = str(value).strip().lower()
     if word in TRUE_WORDS:
         return True

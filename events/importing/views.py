@@ -32,13 +32,17 @@ class ImportContentView(PermissionRequiredMixin, View):
         if not form.is_valid():
             return self.render(request, form)
         staged = stage(form.cleaned_data["file"], form.cleaned_data["csv_model"], request.user)
-        with source_of(staged) as source:
-            report = run_import([source], dry_run=True)
+        report = None
+        try:
+            with source_of(staged) as source:
+                report = run_import([source], dry_run=True, user=request.user)
+        finally:
+            # Only a file that passed its check waits for the confirmation.
+            if report is None or not report.ok:
+                staged.delete()
         confirm = None
         if report.ok:
             confirm = ConfirmImportForm(initial={"token": token_for(staged)})
-        else:
-            staged.delete()
         return self.render(
             request, ImportUploadForm(), report=report, confirm=confirm, file_name=staged.file_name
         )
@@ -50,9 +54,11 @@ class ImportContentView(PermissionRequiredMixin, View):
             messages.error(request, "待导入的文件已过期或无效，请重新上传并检查。")
             return redirect(reverse("admin_import_content"))
         history = ImportHistory(user=request.user, file_names=[staged.file_name])
-        with source_of(staged) as source:
-            report = run_import([source], history=history)
-        staged.delete()
+        try:
+            with source_of(staged) as source:
+                report = run_import([source], user=request.user, history=history)
+        finally:
+            staged.delete()
         if report.applied:
             totals = report.totals
             messages.success(
@@ -74,7 +80,7 @@ class ImportContentView(PermissionRequiredMixin, View):
         if report is not None:
             problems = report.sorted_problems()
             context["problems"] = problems[:PROBLEMS_SHOWN]
-            context["problems_hidden"] = max(len(problems) - PROBLEMS_SHOWN, 0)
+            context["problems_hidden"] = report.problem_count - len(context["problems"])
         context = {
             **admin.site.each_context(request),
             "title": "导入内容",

@@ -58,9 +58,14 @@ class Command(BaseCommand):
         if report.problems:
             for problem in report.sorted_problems():
                 self.stderr.write(str(problem))
+            if report.problems_dropped:
+                self.stderr.write(
+                    f"另有 {report.problems_dropped} 个错误未列出：请先改正以上错误。"
+                    f"（{report.problems_dropped} more errors not listed.）"
+                )
             raise CommandError(
-                f"发现 {len(report.problems)} 个错误，数据库未做任何修改。"
-                f"（{len(report.problems)} errors; nothing was changed.）"
+                f"发现 {report.problem_count} 个错误，数据库未做任何修改。"
+                f"（{report.problem_count} errors; nothing was changed.）"
             )
         if verbosity > 0:
             if dry_run:

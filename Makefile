@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FIXTURES := $(sort $(wildcard fixtures/*.json))
 
-.PHONY: run test serve data lint checks pytest clean
+.PHONY: run test serve edge data lint checks pytest clean
 
 run: $(VENV)/.runtime-installed data
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -19,6 +19,15 @@ serve: $(VENV)/.runtime-installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput
 	$(BIN)/gunicorn skillsite.wsgi
+
+# Production behind Debian's nginx (deploy/): gunicorn on sockets in .edge/, nginx in front on
+# PORT (8080 unless given), serving static files and uploads itself; see the README.
+edge: export PORT := $(if $(filter file,$(origin PORT)),8080,$(PORT))
+edge: export HOST := $(HOST)
+edge: $(VENV)/.runtime-installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput
+	exec $(BIN)/python deploy/edge.py run
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,4 +62,4 @@ pytest:
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .edge .pytest_cache .ruff_cache

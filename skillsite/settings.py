@@ -88,6 +88,7 @@ SITE_NAME = "职业能力建设大事记"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "skillsite.cache_control.CacheControlMiddleware",
     # Outside the page cache, so a cached page still answers If-None-Match with a 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "events.page_cache.PublicPageCacheMiddleware",

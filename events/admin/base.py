@@ -23,12 +23,13 @@ from events.images import generate_renditions, get_rendition
 from events.search import lookup_for
 
 from .filters import PublicationStateFilter
-from .forms import IMAGE_HELP, CheckedImageField, PlainTextField, SlugProposalForm
+from .forms import IMAGE_HELP, CheckedImageField, PlainTextField, SlugProposalForm, TypedNumberInput
 
 # Form fields every content form uses, on the admin's own pages and in inlines alike.
 CONTENT_FORM_FIELDS = {
     models.ImageField: {"form_class": CheckedImageField, "help_text": IMAGE_HELP},
     models.TextField: {"form_class": PlainTextField},
+    models.DecimalField: {"widget": TypedNumberInput},
 }
 
 
@@ -107,8 +108,24 @@ class ContentAdmin(VersionedAdmin):
         if "image" in form.changed_data and getattr(obj, "image", None):
             generate_renditions(obj.image)
 
+    # Errors: the top of the form counts them and links to each field, inline rows included.
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        summary = error_summary(context.get("adminform"), context.get("inline_admin_formsets", []))
+        if summary:
+            # The summary (templates/admin/change_form.html) replaces Django's bare note.
+            context["error_summary"], context["errors"] = summary, None
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @admin.display(description="图片预览")
     def image_preview(self, obj):
+        if obj and obj.image and not getattr(obj.image, "_committed", True):
+            # A browser never sends a file field back: the chosen file is gone with the error.
+            return format_html(
+                '<strong class="image-not-kept">{}</strong>',
+                f"所选图片“{obj.image.name}”尚未保存：表单有错误时浏览器不会保留所选文件，"
+                "改正错误后请重新选择图片，再保存。",
+            )
         picture = get_rendition(obj.image, "list") if obj and obj.image else None
         if picture is None:
             return "（无图片）" if not (obj and obj.image) else "（图片无法读取）"
@@ -125,6 +142,33 @@ class ContentAdmin(VersionedAdmin):
     @admin.display(description="图片", boolean=True, ordering="image")
     def has_image(self, obj):
         return bool(obj.image)
+
+
+def error_summary(adminform, inline_admin_formsets):
+    """Every error of a change form, each with where it is and the id of what to link to."""
+    entries = []
+    if adminform is None or not adminform.form.is_bound:
+        return entries
+
+    def add_form(form, where="", row_anchor=""):
+        for name, errors in form.errors.items():
+            if name == "__all__" or name not in form.fields:
+                label, anchor = "", row_anchor or f"{form._meta.model._meta.model_name}_form"
+            else:
+                label, anchor = form.fields[name].label or name, form[name].id_for_label or row_anchor
+            place = "：".join(part for part in (where, str(label)) if part)
+            entries.extend({"where": place, "message": message, "anchor": anchor} for message in errors)
+
+    add_form(adminform.form)
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        name = str(inline.opts.verbose_name)
+        for message in formset.non_form_errors():
+            entries.append({"where": name, "message": message, "anchor": f"{formset.prefix}-group"})
+        for index, form in enumerate(formset.forms):
+            if form.errors:
+                add_form(form, f"{name} #{index + 1}", f"{formset.prefix}-{index}")
+    return entries
 
 
 class PublishableContentAdmin(ContentAdmin):

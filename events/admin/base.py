@@ -6,6 +6,7 @@ adds publication: the state shown the same way everywhere, and the publish and w
 actions, which are steps of the workflow (events never change state any other way).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates, model_ngettext
 from django.core.validators import slug_re
@@ -23,7 +24,14 @@ from events.images import generate_renditions, get_rendition
 from events.search import lookup_for
 
 from .filters import PublicationStateFilter
-from .forms import IMAGE_HELP, CheckedImageField, PlainTextField, SlugProposalForm, TypedNumberInput
+from .forms import (
+    IMAGE_HELP,
+    CheckedImageField,
+    MultipleAutocomplete,
+    PlainTextField,
+    SlugProposalForm,
+    TypedNumberInput,
+)
 
 # Form fields every content form uses, on the admin's own pages and in inlines alike.
 CONTENT_FORM_FIELDS = {
@@ -48,12 +56,54 @@ def has_field(model, name):
     return any(f.name == name for f in model._meta.get_fields())
 
 
+def label_widgets(formfield):
+    """Name a field's inputs for screen readers where no <label> points at them: the date and
+    the time of a date-time, each cell of a table row."""
+    widget = getattr(formfield.widget, "widget", formfield.widget)  # inside the "+" wrapper
+    if isinstance(widget, forms.SplitDateTimeWidget):
+        date, time = widget.widgets
+        date.attrs["aria-label"] = f"{formfield.label}（日期）"
+        time.attrs["aria-label"] = f"{formfield.label}（时间）"
+    return formfield
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose cells are named by their column, for screen readers."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            widget = getattr(formfield.widget, "widget", formfield.widget)
+            widget.attrs["aria-label"] = str(formfield.label)
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs["aria-label"] = "删除这一行"
+
+        return LabelledFormSet
+
+
 class ContentAdmin(VersionedAdmin):
     """Search, slugs, timestamps and images, the same on every content model."""
 
     form = SlugProposalForm
     formfield_overrides = CONTENT_FORM_FIELDS
     timestamp_fields = ("created_at", "updated_at")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        return label_widgets(formfield) if formfield is not None else None
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = MultipleAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # Links to the site: straight to the object's URL. The stock link goes through the
     # contenttypes shortcut and the sites framework's domain.

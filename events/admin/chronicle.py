@@ -9,7 +9,14 @@ from django.utils.html import format_html, format_html_join
 
 from events.models import Category, Edition, Event, KeyFigure, Milestone, Province, SourceArticle
 
-from .base import CONTENT_FORM_FIELDS, ContentAdmin, PublishableContentAdmin, count_of, shared_choices_formset
+from .base import (
+    CONTENT_FORM_FIELDS,
+    ContentAdmin,
+    LabelledTabularInline,
+    PublishableContentAdmin,
+    count_of,
+    shared_choices_formset,
+)
 from .filters import EventYearFilter
 from .forms import EventForm, KeyFigureForm, MilestoneForm, ReferenceAutocomplete
 
@@ -81,7 +88,7 @@ class MilestoneInline(admin.StackedInline):
         return super().get_queryset(request).prefetch_related(PROVINCE_NAMES)
 
 
-class KeyFigureInline(admin.TabularInline):
+class KeyFigureInline(LabelledTabularInline):
     model = KeyFigure
     form = KeyFigureForm
     formfield_overrides = CONTENT_FORM_FIELDS

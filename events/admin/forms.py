@@ -37,7 +37,20 @@ class TypedNumberInput(forms.NumberInput):
         return super().format_value(value)
 
 
-class ReferenceAutocomplete(AutocompleteSelectMultiple):
+class MultipleAutocomplete(AutocompleteSelectMultiple):
+    """The admin's autocomplete for several choices, without the clear-all cross.
+
+    Each chosen item has its own cross already; the clear-all one is a <span> that Select2
+    puts inside its list of choices, which screen readers then misread.
+    """
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-allow-clear"] = "false"
+        return attrs
+
+
+class ReferenceAutocomplete(MultipleAutocomplete):
     """The admin's autocomplete for a short reference list (the provinces), read once per page.
 
     The stock widget asks the database for each row's chosen options; in an inline of thirty

@@ -14,7 +14,7 @@ from django.urls import clear_url_caches, reverse
 from events.models import Event, KeyFigure, PublicationStatus
 
 from .factories import make_event
-from .staff import EDITOR, PUBLISHER, form_post_data, make_rich_event, staff_client
+from .staff import EDITOR, form_post_data, make_rich_event, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -140,27 +140,17 @@ def test_a_chosen_image_lost_to_an_error_is_named_with_what_to_do(editor, settin
     assert "（图片无法读取）" not in html
 
 
-def test_an_editor_sees_the_state_and_the_next_step(editor):
+def test_a_draft_saved_with_a_later_publish_time_says_when_it_would_go_live(editor):
     draft = make_event(status=PublicationStatus.DRAFT)
+    data = form_post_data(editor.get(event_url(draft)))
 
-    html = editor.get(event_url(draft)).content.decode()
-
-    assert "草稿</span>尚未公开" in html
-    assert "保存并提交审核" in html and "保存并发布" not in html
-    assert "发布者批准后才会公开" in html
-
-
-def test_a_publisher_scheduling_on_the_form_is_told_when_it_goes_live(client):
-    staff_client(client, PUBLISHER)
-    event = make_event(status=PublicationStatus.DRAFT)
-    data = form_post_data(client.get(event_url(event)))
-    response = client.post(
-        event_url(event),
-        data | {"_publish": "1", "published_at_0": "2031-05-01", "published_at_1": "09:00"},
+    response = editor.post(
+        event_url(draft),
+        data | {"_save": "1", "published_at_0": "2031-05-01", "published_at_1": "09:00"},
         follow=True,
     )
 
-    assert "已安排在 2031-05-01 09:00 公开" in response.content.decode()
+    assert "发布时间定在 2031-05-01 09:00：发布后到那时才公开。" in response.content.decode()
 
 
 def _png():
@@ -171,3 +161,10 @@ def _png():
     buffer = io.BytesIO()
     Image.new("RGB", (40, 20), (200, 30, 30)).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def test_the_login_throttles_lists_have_chinese_names(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+
+    assert "登录尝试" in html and "登录失败" in html and "登录记录" in html
+    assert "Access attempts" not in html and "Access failures" not in html

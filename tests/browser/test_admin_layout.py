@@ -2,8 +2,8 @@
 
 Every change list, add page and change page of the content models: the page never scrolls
 sideways (a wide inline scrolls in its own box), list titles take three lines at most, and no
-English interface text shows. axe-core finds nothing serious on the home page, the event list
-and the event form. Then the main tasks on a phone: edit a text, add a milestone, publish.
+English interface text shows. axe-core finds nothing serious on the home page, the event list,
+the event form and the import page. Then the main tasks on a phone: edit a text, add a milestone, publish.
 
 One browser and one loaded site serve the whole module: the content is loaded once, not per
 page, and removed when the module is done.
@@ -177,7 +177,12 @@ def test_every_content_page_fits_and_speaks_chinese(pages, admin_site, model, ki
             assert lines and max(lines) <= 3, f"{path}: titles on {max(lines)} lines at {width}"
 
 
-AXE_PAGES = {"home": "/admin/", "event-list": "/admin/events/event/", "event-form": "change"}
+AXE_PAGES = {
+    "home": "/admin/",
+    "event-list": "/admin/events/event/",
+    "event-form": "change",
+    "import": "/admin/import/",
+}
 
 
 @pytest.mark.parametrize("name", list(AXE_PAGES))
@@ -218,6 +223,7 @@ def test_a_publisher_edits_adds_a_milestone_and_publishes_on_a_phone(pages, admi
     page.goto(admin_site.url + f"/admin/events/event/{admin_site.event.pk}/change/")
 
     page.fill("#id_short_title", "世界技能博物馆开馆（手机）")
+    page.fill("#id_body", "手机上写的第一段。\n\n手机上写的第二段。")  # the browser sends \r\n
     page.locator("#milestones-group .add-row a").click()
     row = page.locator(".dynamic-milestones").last
     row.locator("input[name$='-title']").fill("手机上添加的节点")
@@ -232,5 +238,6 @@ def test_a_publisher_edits_adds_a_milestone_and_publishes_on_a_phone(pages, admi
     assert "已发布" in page.locator(".messagelist").inner_text()
     page.goto(admin_site.url + admin_site.event.get_absolute_url())
     assert "世界技能博物馆开馆（手机）" in page.content()
+    assert page.locator("p", has_text="手机上写的第一段。").inner_text() == "手机上写的第一段。"
     page.goto(admin_site.url + "/milestones/?year=2023&month=11")
     assert page.get_by_text("手机上添加的节点").count() >= 1

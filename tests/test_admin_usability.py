@@ -10,11 +10,12 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import clear_url_caches, reverse
+from django.utils import timezone
 
 from events.models import Event, KeyFigure, PublicationStatus
 
 from .factories import make_event
-from .staff import EDITOR, form_post_data, make_rich_event, staff_client
+from .staff import EDITOR, PUBLISHER, form_post_data, make_rich_event, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +169,22 @@ def test_the_login_throttles_lists_have_chinese_names(admin_client):
 
     assert "登录尝试" in html and "登录失败" in html and "登录记录" in html
     assert "Access attempts" not in html and "Access failures" not in html
+
+
+def test_publish_now_on_a_scheduled_event_says_it_was_brought_forward(client):
+    staff_client(client, PUBLISHER)
+    later = timezone.now() + datetime.timedelta(days=3)
+    scheduled = make_event(published_at=later)
+
+    response = client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "publish_selected", "_selected_action": [str(scheduled.pk)]},
+        follow=True,
+    )
+
+    when = timezone.localtime(later).strftime("%Y-%m-%d %H:%M")
+    assert f"已发布 1 条大事，现在公众可以看到。其中“{scheduled}”原定 {when} 公开，已提前到现在。" in (
+        response.content.decode()
+    )
+    scheduled.refresh_from_db()
+    assert scheduled.is_public

@@ -261,7 +261,9 @@ class PublishableContentAdmin(ContentAdmin):
     @admin.action(description="立即发布所选%(verbose_name_plural)s", permissions=["publish"])
     def publish_selected(self, request, queryset):
         published = unchanged = 0
+        brought_forward = []
         for obj in queryset:
+            scheduled_for = obj.published_at if obj.is_scheduled else None
             try:
                 result = workflow.publish_now(obj, user=request.user)
             except workflow.WorkflowError as error:
@@ -271,10 +273,14 @@ class PublishableContentAdmin(ContentAdmin):
                 unchanged += 1
             else:
                 published += 1
+                if scheduled_for is not None:
+                    when = timezone.localtime(scheduled_for).strftime("%Y-%m-%d %H:%M")
+                    brought_forward.append(f"“{obj}”原定 {when}")
         if published:
+            earlier = f"其中{'、'.join(brought_forward)} 公开，已提前到现在。" if brought_forward else ""
             self.message_user(
                 request,
-                f"已发布 {published} 条{model_ngettext(self.opts, published)}，现在公众可以看到。",
+                f"已发布 {published} 条{model_ngettext(self.opts, published)}，现在公众可以看到。{earlier}",
                 messages.SUCCESS,
             )
         if unchanged:

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,6 +14,10 @@ urlpatterns = [
     path("", include("opendata.urls")),
     path("", include("events.urls")),
 ]
+
+# The development server (`make run`) serves uploads itself, so image previews show in the
+# admin; in production nginx serves MEDIA_ROOT and `static()` adds nothing when DEBUG is off.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "skillsite.errors.bad_request"
 handler404 = "skillsite.errors.page_not_found"

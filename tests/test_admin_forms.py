@@ -26,13 +26,16 @@ def post_event(client, event, **changes):
     return client.post(url, form_post_data(client.get(url)) | changes)
 
 
-def test_a_duplicate_rank_in_a_year_is_refused(editor, seed_content):
+def test_a_duplicate_rank_in_a_year_is_refused_naming_the_event_that_holds_it(editor, seed_content):
     event = Event.objects.get(year=2023, rank=2)
+    holder = Event.objects.get(year=2023, rank=1)
 
     response = post_event(editor, event, rank="1")
 
     assert response.status_code == 200
-    assert "这一年已有相同序号的大事。" in response.content.decode()
+    assert response.context["adminform"].form.errors["rank"] == [
+        f"2023年的第 1 件已是“{holder.short_title}”；请换一个序号，或先修改那件大事的序号。"
+    ]
     assert Event.objects.get(pk=event.pk).rank == 2
 
 
@@ -47,7 +50,9 @@ def test_a_milestone_ending_before_it_starts_is_refused_with_the_whole_page(edit
     )
 
     assert response.status_code == 200
-    assert "结束日期不能早于开始日期。" in response.content.decode()
+    # Beside the end date, not only above the whole row.
+    row = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert row.errors == {"end_date": ["结束日期不能早于开始日期。"]}
     assert Event.objects.get(pk=event.pk).title == "原标题"
     assert Milestone.objects.get(event=event).end_date is None
 

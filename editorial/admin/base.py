@@ -289,6 +289,9 @@ class VersionedAdmin(admin.ModelAdmin):
                 if self.can_publish(request, item)
                 else "完成后请提交审核。"
             )
+            if item.published_at > timezone.now():
+                when = timezone.localtime(item.published_at).strftime("%Y-%m-%d %H:%M")
+                hint += f"发布时间定在 {when}：发布后到那时才公开。"
             self.message_user(request, f"“{item}”的{hint}", messages.SUCCESS)
         else:
             self.message_user(request, f"已保存“{item}”。", messages.SUCCESS)

@@ -4,11 +4,17 @@ from django.contrib import admin
 
 from events.models import Award, AwardRecipient
 
-from .base import ContentAdmin, PublishableContentAdmin, count_of, shared_choices_formset
+from .base import (
+    ContentAdmin,
+    LabelledTabularInline,
+    PublishableContentAdmin,
+    count_of,
+    shared_choices_formset,
+)
 from .filters import ConferredYearFilter
 
 
-class AwardRecipientInline(admin.TabularInline):
+class AwardRecipientInline(LabelledTabularInline):
     model = AwardRecipient
     formset = shared_choices_formset("province")
     extra = 0

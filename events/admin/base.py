@@ -6,6 +6,7 @@ adds publication: the state shown the same way everywhere, and the publish and w
 actions, which are steps of the workflow (events never change state any other way).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates, model_ngettext
 from django.core.exceptions import ValidationError
@@ -24,12 +25,20 @@ from events.images import generate_renditions, get_rendition
 from events.search import lookup_for
 
 from .filters import PublicationStateFilter
-from .forms import IMAGE_HELP, CheckedImageField, PlainTextField, SlugProposalForm
+from .forms import (
+    IMAGE_HELP,
+    CheckedImageField,
+    MultipleAutocomplete,
+    PlainTextField,
+    SlugProposalForm,
+    TypedNumberInput,
+)
 
 # Form fields every content form uses, on the admin's own pages and in inlines alike.
 CONTENT_FORM_FIELDS = {
     models.ImageField: {"form_class": CheckedImageField, "help_text": IMAGE_HELP},
     models.TextField: {"form_class": PlainTextField},
+    models.DecimalField: {"widget": TypedNumberInput},
 }
 
 
@@ -48,12 +57,54 @@ def has_field(model, name):
     return any(f.name == name for f in model._meta.get_fields())
 
 
+def label_widgets(formfield):
+    """Name a field's inputs for screen readers where no <label> points at them: the date and
+    the time of a date-time, each cell of a table row."""
+    widget = getattr(formfield.widget, "widget", formfield.widget)  # inside the "+" wrapper
+    if isinstance(widget, forms.SplitDateTimeWidget):
+        date, time = widget.widgets
+        date.attrs["aria-label"] = f"{formfield.label}（日期）"
+        time.attrs["aria-label"] = f"{formfield.label}（时间）"
+    return formfield
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose cells are named by their column, for screen readers."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            widget = getattr(formfield.widget, "widget", formfield.widget)
+            widget.attrs["aria-label"] = str(formfield.label)
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs["aria-label"] = "删除这一行"
+
+        return LabelledFormSet
+
+
 class ContentAdmin(VersionedAdmin):
     """Search, slugs, timestamps and images, the same on every content model."""
 
     form = SlugProposalForm
     formfield_overrides = CONTENT_FORM_FIELDS
     timestamp_fields = ("created_at", "updated_at")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        return label_widgets(formfield) if formfield is not None else None
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = MultipleAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # Links to the site ("view on site") are Django's own: through the contenttypes shortcut
     # to the object's URL on the sites framework's domain (SITE_DOMAIN).
@@ -120,8 +171,24 @@ class ContentAdmin(VersionedAdmin):
         if "image" in form.changed_data and getattr(obj, "image", None):
             generate_renditions(obj.image)
 
+    # Errors: the top of the form counts them and links to each field, inline rows included.
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        summary = error_summary(context.get("adminform"), context.get("inline_admin_formsets", []))
+        if summary:
+            # The summary (templates/admin/change_form.html) replaces Django's bare note.
+            context["error_summary"], context["errors"] = summary, None
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @admin.display(description="图片预览")
     def image_preview(self, obj):
+        if obj and obj.image and not getattr(obj.image, "_committed", True):
+            # A browser never sends a file field back: the chosen file is gone with the error.
+            return format_html(
+                '<strong class="image-not-kept">{}</strong>',
+                f"所选图片“{obj.image.name}”尚未保存：表单有错误时浏览器不会保留所选文件，"
+                "改正错误后请重新选择图片，再保存。",
+            )
         picture = get_rendition(obj.image, "list") if obj and obj.image else None
         if picture is None:
             return "（无图片）" if not (obj and obj.image) else "（图片无法读取）"
@@ -138,6 +205,33 @@ class ContentAdmin(VersionedAdmin):
     @admin.display(description="图片", boolean=True, ordering="image")
     def has_image(self, obj):
         return bool(obj.image)
+
+
+def error_summary(adminform, inline_admin_formsets):
+    """Every error of a change form, each with where it is and the id of what to link to."""
+    entries = []
+    if adminform is None or not adminform.form.is_bound:
+        return entries
+
+    def add_form(form, where="", row_anchor=""):
+        for name, errors in form.errors.items():
+            if name == "__all__" or name not in form.fields:
+                label, anchor = "", row_anchor or f"{form._meta.model._meta.model_name}_form"
+            else:
+                label, anchor = form.fields[name].label or name, form[name].id_for_label or row_anchor
+            place = "：".join(part for part in (where, str(label)) if part)
+            entries.extend({"where": place, "message": message, "anchor": anchor} for message in errors)
+
+    add_form(adminform.form)
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        name = str(inline.opts.verbose_name)
+        for message in formset.non_form_errors():
+            entries.append({"where": name, "message": message, "anchor": f"{formset.prefix}-group"})
+        for index, form in enumerate(formset.forms):
+            if form.errors:
+                add_form(form, f"{name} #{index + 1}", f"{formset.prefix}-{index}")
+    return entries
 
 
 class PublishableContentAdmin(ContentAdmin):
@@ -180,7 +274,9 @@ class PublishableContentAdmin(ContentAdmin):
     @admin.action(description="立即发布所选%(verbose_name_plural)s", permissions=["publish"])
     def publish_selected(self, request, queryset):
         published = unchanged = 0
+        brought_forward = []
         for obj in queryset:
+            scheduled_for = obj.published_at if obj.is_scheduled else None
             try:
                 result = workflow.publish_now(obj, user=request.user)
             except workflow.WorkflowError as error:
@@ -190,10 +286,14 @@ class PublishableContentAdmin(ContentAdmin):
                 unchanged += 1
             else:
                 published += 1
+                if scheduled_for is not None:
+                    when = timezone.localtime(scheduled_for).strftime("%Y-%m-%d %H:%M")
+                    brought_forward.append(f"“{obj}”原定 {when}")
         if published:
+            earlier = f"其中{'、'.join(brought_forward)} 公开，已提前到现在。" if brought_forward else ""
             self.message_user(
                 request,
-                f"已发布 {published} 条{model_ngettext(self.opts, published)}，现在公众可以看到。",
+                f"已发布 {published} 条{model_ngettext(self.opts, published)}，现在公众可以看到。{earlier}",
                 messages.SUCCESS,
             )
         if unchanged:

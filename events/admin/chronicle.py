@@ -9,9 +9,16 @@ from django.utils.html import format_html, format_html_join
 
 from events.models import Category, Edition, Event, KeyFigure, Milestone, Province, SourceArticle
 
-from .base import CONTENT_FORM_FIELDS, ContentAdmin, PublishableContentAdmin, count_of, shared_choices_formset
+from .base import (
+    CONTENT_FORM_FIELDS,
+    ContentAdmin,
+    LabelledTabularInline,
+    PublishableContentAdmin,
+    count_of,
+    shared_choices_formset,
+)
 from .filters import EventYearFilter
-from .forms import KeyFigureForm, SlugProposalForm
+from .forms import EventForm, KeyFigureForm, MilestoneForm, ReferenceAutocomplete
 
 PROVINCE_NAMES = Prefetch("regions", queryset=Province.objects.only("id", "short_name"))
 
@@ -56,8 +63,8 @@ class SourceArticleAdmin(ContentAdmin):
 class MilestoneInline(admin.StackedInline):
     model = Milestone
     formfield_overrides = CONTENT_FORM_FIELDS
-    form = SlugProposalForm
-    formset = shared_choices_formset("regions")
+    form = MilestoneForm
+    formset = shared_choices_formset()
     extra = 0
     show_change_link = True
     fields = [
@@ -66,7 +73,13 @@ class MilestoneInline(admin.StackedInline):
         ("regions", "venue"),
         "description",
     ]
-    filter_horizontal = ["regions"]
+    # The same picker as the event's own regions.
+    autocomplete_fields = ["regions"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "regions":
+            kwargs["widget"] = ReferenceAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
@@ -75,9 +88,10 @@ class MilestoneInline(admin.StackedInline):
         return super().get_queryset(request).prefetch_related(PROVINCE_NAMES)
 
 
-class KeyFigureInline(admin.TabularInline):
+class KeyFigureInline(LabelledTabularInline):
     model = KeyFigure
     form = KeyFigureForm
+    formfield_overrides = CONTENT_FORM_FIELDS
     extra = 0
     fields = [
         "label",
@@ -154,6 +168,8 @@ class EditionAdmin(PublishableContentAdmin):
 
 @admin.register(Event)
 class EventAdmin(PublishableContentAdmin):
+    form = EventForm
+    change_list_template = "admin/events/event/change_list.html"
     list_display = [
         "__str__",
         "category",
@@ -170,7 +186,8 @@ class EventAdmin(PublishableContentAdmin):
     list_filter = ["year", "category", "regions"]
     list_select_related = ["category"]
     search_fields = ["title", "short_title", "summary", "body", "slug"]
-    date_hierarchy = "published_at"
+    # The drill-down above the list is by the event's own year (see changelist_view), not by
+    # the time it was published: 2023's events were published in 2024.
     ordering = ["-year", "rank"]
     autocomplete_fields = ["category", "source", "regions"]
     inlines = [MilestoneInline, KeyFigureInline]
@@ -183,6 +200,17 @@ class EventAdmin(PublishableContentAdmin):
         ("记录", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
     ]
 
+    def changelist_view(self, request, extra_context=None):
+        chosen = request.GET.get("year__exact", "")
+        params = request.GET.copy()
+        params.pop("p", None)
+        params.pop("year__exact", None)
+        links = [{"label": "全部年份", "query": params.urlencode(), "chosen": not chosen}]
+        for year in Event.objects.order_by("-year").values_list("year", flat=True).distinct():
+            params["year__exact"] = str(year)
+            links.append({"label": f"{year}年", "query": params.urlencode(), "chosen": chosen == str(year)})
+        return super().changelist_view(request, {"year_links": links, **(extra_context or {})})
+
     def get_queryset(self, request):
         return (
             super()
@@ -193,7 +221,10 @@ class EventAdmin(PublishableContentAdmin):
 
     @admin.display(description="涉及地区")
     def region_names(self, obj):
-        return "、".join(province.short_name for province in obj.regions.all()) or "全国"
+        names = [province.short_name for province in obj.regions.all()]
+        if len(names) > 4:
+            return f"{'、'.join(names[:3])}等 {len(names)} 地"
+        return "、".join(names) or "全国"
 
     @admin.display(description="节点数", ordering="n_milestones")
     def milestone_count(self, obj):
@@ -206,6 +237,7 @@ class EventAdmin(PublishableContentAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(ContentAdmin):
+    form = MilestoneForm
     list_display = ["date_text", "title", "event", "precision", "venue", "region_names", "updated_at"]
     list_display_links = ["date_text", "title"]
     list_filter = [EventYearFilter, "precision", "event__category", "regions"]

@@ -1,14 +1,16 @@
 """Admin forms: slugs proposed from pinyin, images proven before they are kept."""
 
 import copy
+from decimal import Decimal
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.forms.models import construct_instance
 from django.utils.functional import lazy
 from PIL import Image
 
 from events.images import limits_text, validate_image_file
-from events.models import HostType, TrainingBaseBatch
+from events.models import Event, HostType, TrainingBaseBatch
 from events.slugs import pinyin_slug, propose_slug, unique_slug
 
 SLUG_HELP = "只用小写字母、数字和连字符。留空则按标题的拼音自动生成；公开后修改，旧网址会自动跳转到新网址。"
@@ -24,6 +26,51 @@ class PlainTextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class TypedNumberInput(forms.NumberInput):
+    """A decimal shown as it was typed: 3 and 1.2, not the stored 3.00 and 1.20."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            value = format(value.normalize(), "f")
+        return super().format_value(value)
+
+
+class MultipleAutocomplete(AutocompleteSelectMultiple):
+    """The admin's autocomplete for several choices, without the clear-all cross.
+
+    Each chosen item has its own cross already; the clear-all one is a <span> that Select2
+    puts inside its list of choices, which screen readers then misread.
+    """
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-allow-clear"] = "false"
+        return attrs
+
+
+class ReferenceAutocomplete(MultipleAutocomplete):
+    """The admin's autocomplete for a short reference list (the provinces), read once per page.
+
+    The stock widget asks the database for each row's chosen options; in an inline of thirty
+    milestones that is thirty queries. The forms of one formset share copies of one widget,
+    and with it this table of names, filled on first use.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.labels = {}
+
+    def optgroups(self, name, value, attr=None):
+        field = self.choices.field
+        if not self.labels:
+            self.labels.update((str(obj.pk), field.label_from_instance(obj)) for obj in field.queryset)
+        chosen = [str(v) for v in value if str(v) in self.labels]
+        options = [
+            self.create_option(name, pk, self.labels[pk], True, index) for index, pk in enumerate(chosen)
+        ]
+        return [(None, options, 0)]
 
 
 class CheckedImageField(forms.ImageField):
@@ -140,3 +187,36 @@ class TrainingBaseBatchForm(SlugProposalForm):
             "main_host_share_qualifier",
             "published_at",
         ]
+
+
+class EventForm(SlugProposalForm):
+    """A rank already held in the year is refused on the rank, naming the event that holds it."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        year, rank = cleaned_data.get("year"), cleaned_data.get("rank")
+        if year and rank and not self.has_error("rank"):
+            holder = Event.objects.filter(year=year, rank=rank).exclude(pk=self.instance.pk).first()
+            if holder is not None:
+                self.add_error(
+                    "rank",
+                    forms.ValidationError(
+                        "%(year)s年的第 %(rank)s 件已是“%(holder)s”；请换一个序号，或先修改那件大事的序号。",
+                        code="rank_taken",
+                        params={"year": year, "rank": rank, "holder": holder.short_title},
+                    ),
+                )
+        return cleaned_data
+
+
+class MilestoneForm(SlugProposalForm):
+    """An end before the start is refused beside the end date, not only above the whole row."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("date"), cleaned_data.get("end_date")
+        if start and end and end < start and not self.has_error("end_date"):
+            self.add_error(
+                "end_date", forms.ValidationError("结束日期不能早于开始日期。", code="end_before_start")
+            )
+        return cleaned_data

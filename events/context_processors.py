@@ -1,8 +1,12 @@
-"""What every public page's layout shows: the government-site footer."""
+"""What every public page's layout shows: the display switch and the government-site footer."""
 
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.urls import reverse
+
+from .display import ELDER, STANDARD, display_mode
 
 ICP_FILING_URL = "https://beian.miit.gov.cn/"
 POLICE_FILING_URL = "https://beian.mps.gov.cn/#/query/webSearch?code="
@@ -19,5 +23,12 @@ def site_footer():
     return footer
 
 
+def display_switch(request):
+    """The 长辈版 switch: a link that sets the other mode and comes back to this page."""
+    elder = display_mode(request) == ELDER
+    query = urlencode({"mode": STANDARD if elder else ELDER, "next": request.get_full_path()})
+    return {"elder_mode": elder, "display_switch_url": f"{reverse('events:display_mode')}?{query}"}
+
+
 def public_site(request):
-    return {"site_footer": site_footer()}
+    return {"site_footer": site_footer(), **display_switch(request)}

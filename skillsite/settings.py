@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "opendata.middleware.OpenDataCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The reader's display (standard or 长辈版); the page cache keys on it too.
+    "events.display.DisplayModeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -211,6 +211,7 @@ class RobotsView(View):
             "User-agent: *",
             "Disallow: /admin/",
             "Disallow: /search/",
+            "Disallow: /display/",
             f"Sitemap: {request.build_absolute_uri(reverse('events:sitemap'))}",
         ]
         return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from .content_version import STATE_KEY, content_state, read_once_per_request
+from .display import display_mode
 
 PAGE_KEY_PREFIX = "page"
 CACHEABLE_METHODS = {"GET", "HEAD"}
@@ -35,7 +36,16 @@ VIEW_PARAMETERS = {
 
 
 def page_cache_key(request):
-    return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()}"
+    return (
+        f"{PAGE_KEY_PREFIX}:{hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()}"
+        f":{page_variant(request)}"
+    )
+
+
+def page_variant(request):
+    """What else a page's content depends on besides its URL: the reader's display mode
+    (standard or 长辈版, a cookie)."""
+    return display_mode(request)
 
 
 def query_parameters(request):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .display import DisplayModeView
 from .feeds import EventFeed
 from .sitemaps import sitemap_index, sitemap_section
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("regions/<slug:slug>/", views.ProvinceDetailView.as_view(), name="province_detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feeds/events/", EventFeed(), name="event_feed"),
+    path("display/", DisplayModeView.as_view(), name="display_mode"),
+    path("sitemap/", views.SiteMapView.as_view(), name="site_map"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "opendata.middleware.OpenDataCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The reader's display (standard or 长辈版); the page cache keys on it too.
+    "events.display.DisplayModeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "events.context_processors.public_site",
             ],
         },
     },
@@ -179,6 +182,18 @@ PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/healthz")
 # Values derived from content (row counts, the years that have content) are kept per content
 # version for at most this long, so a page rendered afresh need not count whole tables.
 CONTENT_CACHE_SECONDS = env_int("CONTENT_CACHE_SECONDS", 3600)
+
+# The footer a Chinese government site carries (《政府网站发展指引》); each line is shown only
+# when its variable is set. The ICP number links to the MIIT filing system, the public
+# security filing number to the MPS one.
+SITE_FOOTER = {
+    "sponsor": os.environ.get("SITE_SPONSOR", ""),  # 主办单位
+    "organizer": os.environ.get("SITE_ORGANIZER", ""),  # 承办单位
+    "contact": os.environ.get("SITE_CONTACT", ""),  # 联系方式
+    "site_code": os.environ.get("SITE_CODE", ""),  # 网站标识码
+    "icp_number": os.environ.get("SITE_ICP_NUMBER", ""),  # ICP备案号
+    "police_number": os.environ.get("SITE_POLICE_NUMBER", ""),  # 公安机关备案号
+}
 
 # The read-only API (opendata/): public content only, no sessions, the format chosen by the URL.
 REST_FRAMEWORK = {

@@ -25,7 +25,8 @@ def parse_strict(html):
 
 def internal_links(document, page_url):
     for element in document.iter():
-        if element.tag in ("a", "link") and element.get("href"):
+        # rel="nofollow" marks an action such as the 长辈版 switch, not a page.
+        if element.tag in ("a", "link") and element.get("href") and element.get("rel") != "nofollow":
             url = urljoin(f"http://testserver{page_url}", element.get("href"))
             parts = urlsplit(url)
             if parts.netloc == "testserver":

@@ -11,7 +11,7 @@ from .content import (
     TrainingBaseDetailView,
     TrainingBaseListView,
 )
-from .site import HealthView, HomeView, RobotsView, SearchView
+from .site import HealthView, HomeView, RobotsView, SearchView, SiteMapView
 
 __all__ = [
     "AwardDetailView",
@@ -25,6 +25,7 @@ __all__ = [
     "ProvinceDetailView",
     "RobotsView",
     "SearchView",
+    "SiteMapView",
     "TrainingBaseDetailView",
     "TrainingBaseListView",
 ]

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from .. import search
 from ..content_version import content_cached
-from ..models import Award, Edition, Event, KeyFigure
+from ..models import Award, Edition, Event, KeyFigure, Province, TrainingBaseKind
 from .content import public_bases, public_milestones
 from .mixins import PageMixin
 
@@ -173,12 +173,49 @@ class SearchView(PageMixin, TemplateView):
         return groups
 
 
+class SiteMapView(PageMixin, TemplateView):
+    """/sitemap/: the site map for people, beside /sitemap.xml for search engines.
+
+    Its size follows the number of years, kinds and regions, never the number of items:
+    each year links to its filtered lists, the latest year also to its events.
+    """
+
+    template_name = "events/site_map.html"
+    page_title = "网站地图"
+    page_description = "职业能力建设大事记的全部栏目：按年份的大事、时间线和奖项，按类型和地区的培训载体。"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years = sorted(
+            content_cached(
+                "years:site-map",
+                lambda: list(Event.objects.published().order_by().values_list("year", flat=True).distinct()),
+            ),
+            reverse=True,
+        )
+        context["years"] = years
+        context["latest_events"] = (
+            list(
+                Event.objects.published()
+                .for_year(years[0])
+                .only("slug", "year", "rank", "short_title")
+                .order_by("rank")
+            )
+            if years
+            else []
+        )
+        context["base_kinds"] = list(TrainingBaseKind.objects.only("slug", "name"))
+        context["regions"] = list(Province.objects.only("slug", "name").order_by("code"))
+        return context
+
+
 class RobotsView(View):
     def get(self, request):
         lines = [
             "User-agent: *",
             "Disallow: /admin/",
             "Disallow: /search/",
+            "Disallow: /display/",
             f"Sitemap: {request.build_absolute_uri(reverse('events:sitemap'))}",
         ]
         return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,34 @@
+"""What every public page's layout shows: the display switch and the government-site footer."""
+
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+
+from .display import ELDER, STANDARD, display_mode
+
+ICP_FILING_URL = "https://beian.miit.gov.cn/"
+POLICE_FILING_URL = "https://beian.mps.gov.cn/#/query/webSearch?code="
+
+
+def site_footer():
+    footer = {name: value.strip() for name, value in settings.SITE_FOOTER.items() if value and value.strip()}
+    if "icp_number" in footer:
+        footer["icp_url"] = ICP_FILING_URL
+    if "police_number" in footer:
+        # 京公网安备 11010502030143号 is looked up by its digits.
+        digits = "".join(re.findall(r"\d", footer["police_number"]))
+        footer["police_url"] = POLICE_FILING_URL + digits if digits else ""
+    return footer
+
+
+def display_switch(request):
+    """The 长辈版 switch: a link that sets the other mode and comes back to this page."""
+    elder = display_mode(request) == ELDER
+    query = urlencode({"mode": STANDARD if elder else ELDER, "next": request.get_full_path()})
+    return {"elder_mode": elder, "display_switch_url": f"{reverse('events:display_mode')}?{query}"}
+
+
+def public_site(request):
+    return {"site_footer": site_footer(), **display_switch(request)}

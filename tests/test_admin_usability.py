@@ -127,6 +127,16 @@ def test_errors_are_counted_at_the_top_with_a_link_to_each_field(editor, seed_co
     assert "请更正以下错误。" not in html and "<title>错误：" in html
 
 
+def test_an_error_in_a_date_and_time_links_to_the_date(client):
+    staff_client(client, PUBLISHER)
+    event = make_event(status=PublicationStatus.DRAFT)
+    data = form_post_data(client.get(event_url(event))) | {"published_at_0": "明天"}
+
+    html = client.post(event_url(event), data).content.decode()
+
+    assert '<a href="#id_published_at_0">发布时间：' in html
+
+
 def test_a_chosen_image_lost_to_an_error_is_named_with_what_to_do(editor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     event = make_event(status=PublicationStatus.DRAFT)

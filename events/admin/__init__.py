@@ -11,7 +11,7 @@ admin.site.site_header = "职业能力建设大事记 · 内容管理"
 admin.site.site_title = "大事记内容管理"
 admin.site.index_title = "内容管理首页"
 # The side menu took 300 px of a 1280 px desk from every list and form; the home page and the
-# breadcrumbs lead to every list.
+# breadcrumbs reach every list.
 admin.site.enable_nav_sidebar = False
 
 __all__ = ["awards", "chronicle", "history", "places", "training"]

@@ -218,7 +218,10 @@ def error_summary(adminform, inline_admin_formsets):
             if name == "__all__" or name not in form.fields:
                 label, anchor = "", row_anchor or f"{form._meta.model._meta.model_name}_form"
             else:
-                label, anchor = form.fields[name].label or name, form[name].id_for_label or row_anchor
+                bound = form[name]
+                # A field of several inputs (a date and a time) is reached at its first.
+                first = f"{bound.auto_id}_0" if bound.auto_id else row_anchor
+                label, anchor = form.fields[name].label or name, bound.id_for_label or first
             place = "：".join(part for part in (where, str(label)) if part)
             entries.extend({"where": place, "message": message, "anchor": anchor} for message in errors)
 

@@ -232,10 +232,18 @@ def test_a_publisher_edits_adds_a_milestone_and_publishes_on_a_phone(pages, admi
     row.locator(".select2-selection").click()
     page.locator(".select2-search__field").last.fill("上海")
     page.locator(".select2-results__option", has_text="上海市").click()
+    page.locator("#key_figures-group .add-row a").click()
+    figure = page.locator(".dynamic-key_figures").last
+    figure.locator("input[name$='-label']").fill("手机上填的数字")
+    figure.locator("input[name$='-value']").fill("1.2")
+    last_field = figure.locator("td.field-key input").bounding_box()
+    assert last_field["x"] + last_field["width"] <= VIEWPORTS["phone"]["width"]  # stacked, all in view
     assert page_overflow(page) <= 0
     page.locator("input[name=_publish]").last.click()
 
     assert "已发布" in page.locator(".messagelist").inner_text()
+    page.goto(admin_site.url + f"/admin/events/event/{admin_site.event.pk}/change/")
+    assert page.locator("#id_key_figures-0-value").input_value() == "1.2"  # as typed, not 1.20
     page.goto(admin_site.url + admin_site.event.get_absolute_url())
     assert "世界技能博物馆开馆（手机）" in page.content()
     assert page.locator("p", has_text="手机上写的第一段。").inner_text() == "手机上写的第一段。"

@@ -2,7 +2,10 @@
 
 An upload is refused, with a message in Chinese, unless Pillow can read and decode it, it
 is one of the formats browsers show, and it stays within the byte and pixel limits (a
-small file can still decode to billions of pixels). Accepted images get renditions — one
+small file can still decode to billions of pixels) and within the memory one decoded image
+may take (IMAGE_DECODE_MAX_BYTES): a JPEG is decoded at 1/2, 1/4 or 1/8 of its size when that
+brings it within, other formats are refused above it. It is stored under the extension of
+the format it was found to be, whatever its name said. Accepted images get renditions — one
 per named size, WebP where Pillow can write it — made once through the image's storage
 (the file system here, any Django storage in production) and reused. A rendition's name
 comes from the original's, so a new image gets new renditions; the old ones are deleted.
@@ -11,6 +14,7 @@ comes from the original's, so a new image gets new renditions; the old ones are 
 import hashlib
 import io
 import logging
+import math
 import posixpath
 import warnings
 from dataclasses import dataclass
@@ -21,14 +25,28 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import ImageField
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps, UnidentifiedImageError, features
+from PIL import ExifTags, Image, UnidentifiedImageError, features
 
 logger = logging.getLogger(__name__)
 
 # Limits, overridable in settings as IMAGE_UPLOAD_MAX_BYTES and IMAGE_UPLOAD_MAX_PIXELS.
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000
+# What one decoded image may take in memory: a 40-megapixel RGBA image would be 160 MB, and
+# the worker making its renditions would hold a few of those.
+DEFAULT_MAX_DECODED_BYTES = 64 * 1024 * 1024
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# How an EXIF orientation turns the stored pixels upright.
+ORIENTATION_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 # Named sizes by width in pixels; the height follows the image's proportions.
 RENDITION_WIDTHS = {"thumb": 160, "list": 480, "detail": 1200}
@@ -44,6 +62,37 @@ def max_pixels():
     return getattr(settings, "IMAGE_UPLOAD_MAX_PIXELS", DEFAULT_MAX_PIXELS)
 
 
+def max_decoded_bytes():
+    return getattr(settings, "IMAGE_DECODE_MAX_BYTES", DEFAULT_MAX_DECODED_BYTES)
+
+
+def decoded_bytes(image):
+    """The memory Pillow takes for the decoded pixels at the image's current size: one byte a
+    pixel for palette and grey images, two for 16-bit grey, four for everything else (Pillow
+    keeps RGB in four bytes too)."""
+    mode = image.mode
+    per_pixel = 1 if mode in ("1", "L", "P") else 2 if mode.startswith("I;16") else 4
+    return image.width * image.height * per_pixel
+
+
+def decode_within(image, budget):
+    """Have the decoder make a smaller image where it can, so that decoding fits `budget`
+    bytes: a JPEG decodes at 1/2, 1/4 or 1/8 scale. Returns whether the image, as it will be
+    decoded, fits."""
+    if decoded_bytes(image) <= budget:
+        return True
+    if image.format == "JPEG":
+        scale = min(8, 2 ** math.ceil(math.log2(math.sqrt(decoded_bytes(image) / budget))))
+        image.draft(None, (max(1, image.width // scale), max(1, image.height // scale)))
+    return decoded_bytes(image) <= budget
+
+
+def stored_name(name, image_format):
+    """The upload's name with the extension of the format it was found to be."""
+    stem, _ = posixpath.splitext(posixpath.basename(name or "")) if name else ("image", "")
+    return f"{stem or 'image'}.{EXTENSIONS[image_format]}"
+
+
 def limits_text():
     """The accepted formats and limits, as the upload field's help text says them."""
     return (
@@ -55,11 +104,12 @@ def limits_text():
 def validate_image_file(upload):
     """Refuse anything that is not an image a browser can show, within the limits.
 
-    Checks the size first, then the pixel count from the header (before decoding, so a
-    decompression bomb is never expanded), then verifies the file's structure and decodes
-    it in full, since verify() alone does not read the pixel data.
+    Checks the size first, then the pixel count and the memory decoding would take from the
+    header (before decoding, so a decompression bomb is never expanded), then verifies the
+    file's structure and decodes it (a JPEG at reduced scale if need be), since verify() alone
+    does not read the pixel data.
     """
-    max_bytes, pixel_limit = max_upload_bytes(), max_pixels()
+    max_bytes, pixel_limit, budget = max_upload_bytes(), max_pixels(), max_decoded_bytes()
     if upload.size is not None and upload.size > max_bytes:
         raise ValidationError(
             "图片文件太大（%(size)s），不能超过 %(limit)s。",
@@ -81,9 +131,12 @@ def validate_image_file(upload):
                     raise invalid
                 if width * height > pixel_limit:
                     raise _too_many_pixels(width, height, pixel_limit)
+                if not decode_within(image, budget):
+                    raise _too_large_to_decode(image, budget)
                 image.verify()
             upload.seek(0)
             with Image.open(upload) as image:
+                decode_within(image, budget)
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise _too_many_pixels(None, None, pixel_limit) from error
@@ -100,6 +153,22 @@ def _too_many_pixels(width, height, max_pixels):
         "图片像素太多%(size)s，不能超过 %(limit)s 万像素。",
         code="too_many_pixels",
         params={"size": size, "limit": max_pixels // 10_000},
+    )
+
+
+def _too_large_to_decode(image, budget):
+    side = math.isqrt(budget // max(1, decoded_bytes(image) // (image.width * image.height)))
+    return ValidationError(
+        "图片（%(width)s×%(height)s）解码后需要 %(needed)s 内存，不能超过 %(limit)s："
+        "请缩小到约 %(side)s×%(side)s 像素以内，或存为 JPEG 格式。",
+        code="too_large_to_decode",
+        params={
+            "width": image.width,
+            "height": image.height,
+            "needed": filesizeformat(decoded_bytes(image)),
+            "limit": filesizeformat(budget),
+            "side": side,
+        },
     )
 
 
@@ -171,20 +240,34 @@ def _make_rendition(field_file, name, width):
     storage = field_file.storage
     fmt, _ = output_format()
     with storage.open(field_file.name) as original, Image.open(original) as image:
-        # Phones store portraits sideways with an orientation tag; turn them upright.
-        upright = ImageOps.exif_transpose(image)
-        if upright.width > width:
-            height = max(1, round(upright.height * width / upright.width))
-            upright = upright.resize((width, height), Image.Resampling.LANCZOS)
-        upright = _for_output(upright, fmt)
+        # Phones store portraits sideways with an orientation tag: the rendition is made at the
+        # stored orientation, at the size that is `width` wide once upright, then turned.
+        transpose = ORIENTATION_TRANSPOSE.get(image.getexif().get(ExifTags.Base.Orientation))
+        sideways = transpose in (
+            Image.Transpose.TRANSPOSE,
+            Image.Transpose.ROTATE_270,
+            Image.Transpose.TRANSVERSE,
+            Image.Transpose.ROTATE_90,
+        )
+        scale = min(1.0, width / (image.height if sideways else image.width))
+        box = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        # Decode no larger than the rendition needs: a JPEG at 1/2, 1/4 or 1/8 scale.
+        if image.format == "JPEG" and scale < 1:
+            image.draft(None, box)
+        if decoded_bytes(image) > max_decoded_bytes():
+            raise ValueError(f"{field_file.name} would take {decoded_bytes(image)} bytes decoded")
+        picture = image.resize(box, Image.Resampling.LANCZOS, reducing_gap=3.0) if scale < 1 else image
+        if transpose is not None:
+            picture = picture.transpose(transpose)
+        picture = _for_output(picture, fmt)
         buffer = io.BytesIO()
-        upright.save(buffer, fmt, quality=RENDITION_QUALITY, optimize=True)
+        picture.save(buffer, fmt, quality=RENDITION_QUALITY, optimize=True)
     # Another process may have made it meanwhile; storages never overwrite, so save only once.
     if not storage.exists(name):
         saved = storage.save(name, ContentFile(buffer.getvalue()))
         if saved != name:  # pragma: no cover - a race lost to another process
             storage.delete(saved)
-    return upright.size
+    return picture.size
 
 
 def _for_output(image, fmt):

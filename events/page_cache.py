@@ -10,6 +10,7 @@ there), so junk parameters cannot add entries to the cache. A page showing a for
 never stored, so nonsense values cannot either.
 """
 
+import functools
 import hashlib
 from contextlib import nullcontext
 from importlib import import_module
@@ -50,10 +51,15 @@ def page_variant(request):
 
 def query_parameters(request):
     """The query parameters the view at this path reads, or None when no page is there."""
-    language = translation.get_language_from_path(request.path_info)
+    return _parameters_at(request.path_info, getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parameters_at(path_info, urlconf):
+    language = translation.get_language_from_path(path_info)
     try:
         with translation.override(language) if language else nullcontext():
-            match = resolve(request.path_info, getattr(request, "urlconf", None))
+            match = resolve(path_info, urlconf)
     except Resolver404:
         return None
     view_class = getattr(match.func, "view_class", None)
@@ -67,7 +73,7 @@ def query_parameters(request):
     if pagination_class is not None:
         names.update({pagination_class.page_query_param, pagination_class.page_size_query_param, "format"})
     names.discard(None)
-    return names
+    return frozenset(names)
 
 
 def canonical_query(query, names):
@@ -104,13 +110,14 @@ class PublicPageCacheMiddleware:
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or not self.is_cacheable_request(request):
             return self.get_response(request)
-        names = query_parameters(request)
-        if names is None:
-            return self.get_response(request)
         stale_cookie = self.drop_stale_session_cookie(request)
         if stale_cookie is None:
             return self.get_response(request)
-        self.make_canonical(request, names)
+        if request.META.get("QUERY_STRING"):
+            names = query_parameters(request)
+            if names is None:
+                return self.get_response(request)
+            self.make_canonical(request, names)
         key = page_cache_key(request)
         # One round trip for both: the content version, and the page with the version it
         # was stored under. A page of an older version is stale and rendered afresh.

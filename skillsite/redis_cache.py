@@ -8,6 +8,11 @@ from the database), instead of a 500 on every page.
 After a failure, this process leaves Redis alone for `RETRY_SECONDS`, so an unreachable or
 hanging server costs one timeout per process now and then rather than one per cache call.
 The outage and the recovery are logged once each.
+
+Why not django-redis with IGNORE_EXCEPTIONS: it swallows errors call by call but never backs
+off, so with a hanging server every cache call waits out its timeout. Measured with a 0.2 s
+timeout: a page then took 2.15 s (about ten cache calls), against 0.1 s here after the first;
+with Redis up both took 12 ms. tests/test_cache_outage.py holds the behaviour.
 """
 
 import logging

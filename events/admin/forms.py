@@ -9,7 +9,7 @@ from django.forms.models import construct_instance
 from django.utils.functional import lazy
 from PIL import Image
 
-from events.images import limits_text, validate_image_file
+from events.images import limits_text, stored_name, validate_image_file
 from events.models import Event, HostType, TrainingBaseBatch
 from events.slugs import pinyin_slug, propose_slug, unique_slug
 
@@ -87,6 +87,8 @@ class CheckedImageField(forms.ImageField):
         validate_image_file(upload)
         with Image.open(upload) as image:
             upload.content_type = Image.MIME.get(image.format)
+            # Stored under the extension of what it is, never the one it was sent with.
+            upload.name = stored_name(upload.name, image.format)
         upload.seek(0)
         return upload
 

@@ -4,10 +4,12 @@ One pass reads every file. Records wait in a buffer per model; a full buffer is 
 after the buffers of the models it refers to, so a milestone is written after its event
 even when both come from one file. A flush resolves references with one query per field,
 fetches the rows it will update with one more, validates every record in Python (field
-validation, clean(), check constraints, unique fields and constraints against the batch and
-the database) and writes the valid ones: new rows with one executemany INSERT, changed rows
-with bulk_update, links in bulk. A record whose reference is not known yet waits until the
-end, for a row defined later in the files.
+validation, clean(), unique fields and constraints against the batch and the database) and
+writes the valid ones: new rows with one executemany INSERT, changed rows with bulk_update,
+links in bulk. Check constraints are the database's to judge: a batch it refuses is written
+again row by row, each in a savepoint, and every refused row is reported with its
+constraint's message (constraints.py). A record whose reference is not known yet waits
+until the end, for a row defined later in the files.
 
 Every problem is collected; if there is any (or on a dry run) the transaction is rolled
 back, so the database is exactly as it was. An interrupt or a crash rolls back too.
@@ -19,14 +21,14 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core.exceptions import SuspiciousOperation, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import FileField, Q, UniqueConstraint
 from django.utils import timezone
 
 from ..content_version import content_changed
 from ..models import PublicationStatus
 from . import sql
-from .constraints import check_constraints
+from .constraints import constraint_problems
 from .ledger import KeyLedger
 from .readers import SourceError, read
 from .report import ImportReport, Location, Problem, problem_from_validation
@@ -455,13 +457,6 @@ class Importer:
                 problems += problem_from_validation(
                     record.location, error, model=spec.label, key=record.key_text, field=model_field.name
                 )
-        if not problems:
-            try:
-                check_constraints(instance)
-            except ValidationError as error:
-                problems += problem_from_validation(
-                    record.location, error, model=spec.label, key=record.key_text
-                )
         return problems
 
     def _missing_file(self, spec, record, model_field, name):
@@ -573,7 +568,7 @@ class Importer:
                     continue
                 created.append(instance)
                 links.append((instance, targets))
-                outcome.append((record, "created"))
+                outcome.append((record, "created", instance, targets, set()))
                 continue
             changed = {
                 f.attname
@@ -584,7 +579,7 @@ class Importer:
                 name: pks for name, pks in targets.items() if pks != relations[name].get(instance.pk, set())
             }
             if not changed and not relinked:
-                outcome.append((record, "unchanged"))
+                outcome.append((record, "unchanged", instance, {}, set()))
                 continue
             if refused := self.refused(spec, record, instance, before):
                 self.failed[spec.label].add(record.key)
@@ -598,35 +593,73 @@ class Importer:
             if changed:
                 updated.append(instance)
             links.append((instance, relinked))
-            outcome.append((record, "updated"))
+            outcome.append((record, "updated", instance, relinked, changed))
+        try:
+            self.save(spec, created, updated, changed_fields, links)
+        except IntegrityError as error:
+            # The database refused a row of the batch (a check constraint): save the rows one
+            # by one to find each refused record and report it with the constraint's message.
+            saved = self.save_one_by_one(spec, outcome)
+            if len(saved) == len(outcome):
+                # No row alone explains the refusal: the batch is reported as the database said.
+                self.refuse_batch(spec, records, outcome, error)
+                return
+            outcome = saved
+        except DatabaseError as error:
+            self.refuse_batch(spec, records, outcome, error)
+            return
+        for record, action, *_ in outcome:
+            self.report.count(spec.label, action, record.key_text)
+
+    def save(self, spec, created, updated, changed_fields, links):
+        """Insert, update and link rows in bulk, in a savepoint: all of them or none."""
         # Rows that existed before have ids now; their old links are replaced, not added to.
         existing_links = {instance.pk for instance, _ in links if instance.pk is not None}
-        try:
-            with transaction.atomic():
-                if created:
-                    sql.insert(spec.model, created)
-                    if spec.many_to_many:
-                        self.fetch_ids(spec, created)
-                if updated:
-                    spec.model._base_manager.bulk_update(
-                        updated, sorted(changed_fields), batch_size=self.batch_size
+        with transaction.atomic():
+            if created:
+                sql.insert(spec.model, created)
+                if spec.many_to_many:
+                    self.fetch_ids(spec, created)
+            if updated:
+                manager = spec.model._base_manager
+                manager.bulk_update(updated, sorted(changed_fields), batch_size=self.batch_size)
+            self.link(spec, links, existing_links)
+
+    def save_one_by_one(self, spec, outcome):
+        """Save each row in a savepoint of its own; report those the database refuses."""
+        saved = []
+        for record, action, instance, targets, changed in outcome:
+            if action != "unchanged":
+                try:
+                    self.save(
+                        spec,
+                        [instance] if action == "created" else [],
+                        [instance] if changed else [],
+                        changed,
+                        [(instance, targets)],
                     )
-                self.link(spec, links, existing_links)
-        except DatabaseError as error:
-            detail = str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
-            for record, _ in outcome:
-                self.failed[spec.label].add(record.key)
-            self.report.add(
-                Problem(
-                    records[0].location,
-                    f"数据库拒绝写入这一批 {len(outcome)} 条记录：{detail}",
-                    f"The database refused this batch of {len(outcome)} records: {detail}",
-                    spec.label,
-                )
+                except IntegrityError as error:
+                    if action == "created":
+                        instance.pk = None
+                    self.failed[spec.label].add(record.key)
+                    for problem in constraint_problems(spec, record, instance, error):
+                        self.report.add(problem)
+                    continue
+            saved.append((record, action, instance, targets, changed))
+        return saved
+
+    def refuse_batch(self, spec, records, outcome, error):
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
+        for record, *_ in outcome:
+            self.failed[spec.label].add(record.key)
+        self.report.add(
+            Problem(
+                records[0].location,
+                f"数据库拒绝写入这一批 {len(outcome)} 条记录：{detail}",
+                f"The database refused this batch of {len(outcome)} records: {detail}",
+                spec.label,
             )
-            return
-        for record, action in outcome:
-            self.report.count(spec.label, action, record.key_text)
+        )
 
     def refused(self, spec, record, instance, before):
         """The problem of a record its user may not apply, or None: add or change, and publish."""

@@ -31,7 +31,7 @@ def staff(username="importer", *, can_import=True):
     if can_import:
         user.user_permissions.add(
             *Permission.objects.filter(content_type__app_label="events").filter(
-                Q(codename="import_content") | Q(codename__regex=r"^(add|change|publish)_")
+                Q(codename="import_file") | Q(codename__regex=r"^(add|change|publish)_")
             )
         )
     return user
@@ -235,7 +235,7 @@ def test_a_publisher_cannot_rename_a_province_through_the_import_page(client, se
 def test_an_editor_may_import_drafts_but_not_published_content(client, seed_content):
     ensure_groups()
     editor = make_staff(EDITOR)
-    editor.user_permissions.add(Permission.objects.get(codename="import_content"))
+    editor.user_permissions.add(Permission.objects.get(codename="import_file"))
     client.force_login(editor)
     event = {
         "slug": "2024-imported",
@@ -256,3 +256,18 @@ def test_an_editor_may_import_drafts_but_not_published_content(client, seed_cont
 
     assert "你没有发布大事的权限" in refused.content.decode()
     assert Event.objects.get(slug="2024-imported").status == "draft"
+
+
+def test_the_import_permission_belongs_to_staged_uploads_and_publishers_hold_it(client):
+    ensure_groups()
+    permission = Permission.objects.get(content_type__app_label="events", codename="import_file")
+
+    assert permission.content_type.model == "stagedimport"
+    assert not Permission.objects.filter(codename__in=["import_content", "export_content"]).exists()
+    assert permission.group_set.get().name == PUBLISHER
+    client.force_login(make_staff(PUBLISHER))
+    assert client.get(URL).status_code == 200
+    assert 'id="import-content"' in client.get("/admin/").content.decode()
+    client.force_login(make_staff(EDITOR))
+    assert client.get(URL).status_code == 403
+    assert 'id="import-content"' not in client.get("/admin/").content.decode()

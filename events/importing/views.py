@@ -15,7 +15,7 @@ PROBLEMS_SHOWN = 500
 
 
 class ImportContentView(PermissionRequiredMixin, View):
-    permission_required = "events.import_content"
+    permission_required = "events.import_file"
     raise_exception = True
     template_name = "admin/import_content.html"
 

@@ -27,6 +27,9 @@ class StagedImport(models.Model):
         verbose_name = "待确认的导入文件"
         verbose_name_plural = verbose_name
         default_permissions = ()
+        # The admin's import page makes these rows. Once inside, each record of the file is
+        # checked against the uploader's own add, change and publish permissions.
+        permissions = [("import_file", "可以在管理后台上传文件导入内容")]
 
     def __str__(self):
         return self.file_name

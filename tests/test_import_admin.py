@@ -45,6 +45,17 @@ def token_in(response):
     return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploads wait in the media storage: a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def staged_files(media):
+    return sorted(path.name for path in (media / "staged-imports").glob("*"))
+
+
 @pytest.fixture
 def importer_client(client):
     client.force_login(staff())
@@ -132,7 +143,7 @@ def test_every_error_is_listed_and_nothing_can_be_applied(importer_client, seed_
     assert not StagedImport.objects.exists()  # a file that cannot be applied is not kept
 
 
-def test_uploads_never_confirmed_are_forgotten_after_two_hours(importer_client):
+def test_uploads_never_confirmed_are_forgotten_after_two_hours(importer_client, media):
     importer_client.post(URL, {"file": upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())})
     StagedImport.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2, minutes=1))
     abandoned = StagedImport.objects.get()
@@ -142,6 +153,7 @@ def test_uploads_never_confirmed_are_forgotten_after_two_hours(importer_client):
     )
 
     assert not StagedImport.objects.filter(pk=abandoned.pk).exists()
+    assert f"{abandoned.pk.hex}.json" not in staged_files(media)
     assert importer_client.post(URL, {"token": token_in(checked)}).status_code == 200
     assert Province.objects.count() == 35
 
@@ -271,3 +283,57 @@ def test_the_import_permission_belongs_to_staged_uploads_and_publishers_hold_it(
     client.force_login(make_staff(EDITOR))
     assert client.get(URL).status_code == 403
     assert 'id="import-content"' not in client.get("/admin/").content.decode()
+
+
+# -- where uploads wait ----------------------------------------------------------------------
+
+
+def test_a_checked_upload_waits_in_the_storage_until_it_is_applied(importer_client, media):
+    checked = importer_client.post(
+        URL, {"file": upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())}
+    )
+    staged = StagedImport.objects.get()
+
+    assert staged_files(media) == [f"{staged.pk.hex}.json"]
+    assert staged.file.read() == Path(FIXTURE_FILES[0]).read_bytes()
+
+    importer_client.post(URL, {"token": token_in(checked)})
+
+    assert Province.objects.count() == 35
+    assert staged_files(media) == []
+    assert not StagedImport.objects.exists()
+
+
+def test_a_refused_upload_leaves_no_file_in_the_storage(importer_client, seed_content, media):
+    bad = '[{"model": "events.category", "fields": {"slug": "x"}}]'
+
+    importer_client.post(URL, {"file": upload("bad.json", bad)})
+
+    assert staged_files(media) == []
+    assert not StagedImport.objects.exists()
+
+
+def test_an_upload_whose_check_breaks_down_leaves_no_file(importer_client, media, monkeypatch):
+    def break_down(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("events.importing.views.run_import", break_down)
+
+    with pytest.raises(RuntimeError):
+        importer_client.post(URL, {"file": upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())})
+
+    assert staged_files(media) == []
+    assert not StagedImport.objects.exists()
+
+
+def test_a_staged_file_changed_in_the_storage_is_not_applied(importer_client, media):
+    checked = importer_client.post(
+        URL, {"file": upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())}
+    )
+    (media / "staged-imports" / f"{StagedImport.objects.get().pk.hex}.json").write_text("[]")
+
+    applied = importer_client.post(URL, {"token": token_in(checked)}, follow=True)
+
+    assert "待导入的文件已过期或无效" in applied.content.decode()
+    assert Province.objects.count() == 0
+    assert staged_files(media) == []

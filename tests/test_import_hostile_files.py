@@ -255,7 +255,10 @@ def test_a_file_of_more_errors_than_are_listed_still_counts_them_all(unchanged, 
     ],
     ids=["int-for-date", "infinite-year", "nul-in-csv"],
 )
-def test_a_hostile_upload_gets_a_report_and_leaves_no_staged_file(client, seed_content, name, content):
+def test_a_hostile_upload_gets_a_report_and_leaves_no_staged_file(
+    client, seed_content, settings, tmp_path, name, content
+):
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(staff())
 
     response = client.post("/admin/import/", {"file": SimpleUploadedFile(name, content.encode("utf-8"))})
@@ -263,3 +266,4 @@ def test_a_hostile_upload_gets_a_report_and_leaves_no_staged_file(client, seed_c
     assert response.status_code == 200
     assert "未导入任何数据" in response.content.decode()
     assert not StagedImport.objects.exists()
+    assert not list(tmp_path.glob("staged-imports/*"))

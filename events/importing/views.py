@@ -9,7 +9,7 @@ from django.views import View
 
 from .forms import ConfirmImportForm, ImportUploadForm
 from .importer import run_import
-from .staging import source_of, stage, staged_from_token, token_for
+from .staging import StagedFileGone, discard, source_of, stage, staged_from_token, token_for
 
 PROBLEMS_SHOWN = 500
 
@@ -36,7 +36,7 @@ class ImportContentView(PermissionRequiredMixin, View):
         finally:
             # Only a file that passed its check waits for the confirmation.
             if report is None or not report.ok:
-                staged.delete()
+                discard(staged)
         confirm = None
         if report.ok:
             confirm = ConfirmImportForm(initial={"token": token_for(staged)})
@@ -48,13 +48,14 @@ class ImportContentView(PermissionRequiredMixin, View):
         form = ConfirmImportForm(request.POST)
         staged = staged_from_token(form.data.get("token", ""), request.user) if form.is_valid() else None
         if staged is None:
-            messages.error(request, "待导入的文件已过期或无效，请重新上传并检查。")
-            return redirect(reverse("admin_import_content"))
+            return self.expired(request)
         try:
             with source_of(staged) as source:
                 report = run_import([source], user=request.user)
+        except StagedFileGone:
+            return self.expired(request)
         finally:
-            staged.delete()
+            discard(staged)
         if report.applied:
             totals = report.totals
             messages.success(
@@ -63,6 +64,10 @@ class ImportContentView(PermissionRequiredMixin, View):
                 f"{totals.unchanged} 条未变。",
             )
         return self.render(request, ImportUploadForm(), report=report, file_name=staged.file_name)
+
+    def expired(self, request):
+        messages.error(request, "待导入的文件已过期或无效，请重新上传并检查。")
+        return redirect(reverse("admin_import_content"))
 
     def render(self, request, form, **context):
         report = context.get("report")

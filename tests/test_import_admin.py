@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from events.importing.exporting import csv_template
+from events.importing.specs import registry
 from events.models import Category, Event, Province, StagedImport, TrainingBaseKind
 
 from .conftest import FIXTURE_FILES
@@ -337,3 +339,21 @@ def test_a_staged_file_changed_in_the_storage_is_not_applied(importer_client, me
     assert "待导入的文件已过期或无效" in applied.content.decode()
     assert Province.objects.count() == 0
     assert staged_files(media) == []
+
+
+# -- help on the page --------------------------------------------------------------------------
+
+
+def test_the_page_links_a_csv_template_for_every_content_type(importer_client):
+    page = importer_client.get(URL).content.decode()
+
+    for spec in registry():
+        assert f'href="?template={spec.name}"' in page
+    assert "培训载体（trainingbase.csv）" in page
+
+    template = importer_client.get(URL, {"template": "trainingbase"})
+
+    assert template["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="trainingbase.csv"' in template["Content-Disposition"]
+    assert template.content.decode("utf-8-sig") == csv_template(registry().get("trainingbase"))
+    assert importer_client.get(URL, {"template": "spaceship"}).status_code == 404

@@ -1,14 +1,19 @@
 """The admin's import page: upload, see the dry run, confirm to apply — as import_content does."""
 
+import io
+
 from django.contrib import admin, messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
+from . import exporting
 from .forms import ConfirmImportForm, ImportUploadForm
 from .importer import run_import
+from .specs import registry
 from .staging import StagedFileGone, discard, source_of, stage, staged_from_token, token_for
 
 PROBLEMS_SHOWN = 500
@@ -20,7 +25,20 @@ class ImportContentView(PermissionRequiredMixin, View):
     template_name = "admin/import_content.html"
 
     def get(self, request):
+        if "template" in request.GET:
+            return self.csv_template(request.GET["template"])
         return self.render(request, ImportUploadForm())
+
+    def csv_template(self, name):
+        """The empty CSV file of one content type, its header row as the importer reads it."""
+        spec = registry().get(name)
+        if spec is None:
+            raise Http404("没有这种内容类型的 CSV 模板。")
+        stream = io.StringIO()
+        exporting.write_csv(stream, spec, empty=True)
+        response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{spec.name}.csv"'
+        return response
 
     def post(self, request):
         if "token" in request.POST:
@@ -79,6 +97,14 @@ class ImportContentView(PermissionRequiredMixin, View):
             **admin.site.each_context(request),
             "title": "导入内容",
             "form": form,
+            "csv_templates": [
+                {
+                    "name": spec.name,
+                    "verbose_name": spec.verbose_name,
+                    "required": [str(spec.fields_by_name[n].verbose_name) for n in spec.required_columns],
+                }
+                for spec in registry()
+            ],
             **context,
         }
         return TemplateResponse(request, self.template_name, context)

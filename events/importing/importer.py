@@ -336,13 +336,14 @@ class Importer:
             condition = Q()
             for name in spec.reference_fields:
                 condition |= Q(**{f"{name}__in": chunk})
-            wanted = set(chunk)
+            wanted, rank = set(chunk), {}
             for pk, *values in spec.model._base_manager.filter(condition).values_list(
                 "pk", *spec.reference_fields
             ):
-                for value in values:
-                    if value in wanted:
-                        found[value] = pk
+                for position, value in enumerate(values):
+                    # A row's natural key wins over another row's name that happens to match.
+                    if value in wanted and position < rank.get(value, len(values)):
+                        found[value], rank[value] = pk, position
         return found
 
     def lookup_exact(self, spec, keys):

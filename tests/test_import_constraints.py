@@ -110,7 +110,7 @@ def test_a_record_that_refers_to_a_refused_row_says_so(unchanged, tmp_path):
 
     assert "checks.json 第 1 条记录 events.award「session-zero」：届次从 1 开始。" in errors
     recipient = "checks.json 第 2 条记录 events.awardrecipient「session-zero/张三」"
-    assert f"{recipient} 字段 award：引用的奖项「session-zero」有错误" in errors
+    assert f"{recipient} 字段「奖项」：引用的奖项「session-zero」有错误" in errors
 
 
 def test_a_message_with_a_percent_sign_is_reported_as_written():

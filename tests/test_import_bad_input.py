@@ -377,3 +377,31 @@ def test_an_image_that_is_not_in_media_storage(unchanged, tmp_path, settings):
     assert f"第 2 条记录 events.event「2024-new-event」 字段「图片」：{missing}" in errors
     assert "第 3 条记录 events.event「b」 字段「图片」：文件「../x」不在媒体存储中" in errors
     assert "第 3 条记录 events.event「b」 字段「图片替代文字」：上传图片时必须填写替代文字" in errors
+
+
+def test_a_value_that_is_no_choice_is_answered_with_the_choices_and_the_nearest(unchanged, tmp_path):
+    path = tmp_path / "trainingbase.csv"
+    path.write_text(
+        "slug,name,batch,host_type\nnew-base,某学院,2023-national-high-skill-training-bases,学校\n",
+        encoding="utf-8",
+    )
+
+    errors = import_fails(path)
+
+    assert "字段「依托单位类型」：「学校」不是可选的值。是不是「院校」？" in errors
+    assert "可选：院校（institution）、培训机构（training_org）、企业（enterprise）。" in errors
+
+
+def test_a_missing_reference_in_a_short_list_names_the_nearest_rows(unchanged, tmp_path):
+    path = tmp_path / "trainingbase.csv"
+    path.write_text(
+        "slug,name,batch,province,sectors\n"
+        "new-base,某学院,2023-national-high-skill-training-bases,四州省,数控加功\n",
+        encoding="utf-8",
+    )
+
+    errors = import_fails(path)
+
+    (province,) = [line for line in errors.splitlines() if "「四州省」不存在" in line]
+    assert "最接近的：" in province and "四川省" in province.split("最接近的：")[1]
+    assert "引用的领域「数控加功」不存在：数据库和导入文件中都没有。最接近的：数控加工" in errors

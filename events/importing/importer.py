@@ -15,6 +15,7 @@ Every problem is collected; if there is any (or on a dry run) the transaction is
 back, so the database is exactly as it was. An interrupt or a crash rolls back too.
 """
 
+import difflib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ from .values import ABSENT, convert
 
 BATCH_SIZE = 1000
 QUERY_CHUNK = 500
+# Rows of a referenced list whose names are offered as near matches of a missing reference.
+NEAREST_LIST_LIMIT = 500
 
 
 def _short(value, limit=80):
@@ -90,6 +93,7 @@ class Importer:
         self.bytes_total = 0
         self.now = timezone.now()
         self._targets = {}
+        self._names = {}  # label: names and keys of a short list, for "nearest" hints
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -315,7 +319,18 @@ class Importer:
         else:
             zh = f"引用的{target.verbose_name}「{key}」不存在：数据库和导入文件中都没有。"
             en = f"The referenced {target.label} {key!r} exists neither in the database nor in the files."
+            if nearest := self.nearest(target, key):
+                zh += f"最接近的：{'、'.join(nearest)}。"
+                en += f" Nearest: {', '.join(nearest)}."
         return Problem(record.location, zh, en, spec.label, record.key_text, name)
+
+    def nearest(self, target, key):
+        """Names and keys of rows like `key`, for lists short enough to offer (provinces, sectors)."""
+        if target.label not in self._names:
+            rows = target.model._base_manager.values_list(*target.reference_fields)[: NEAREST_LIST_LIMIT + 1]
+            names = [str(value) for row in rows for value in row if value]
+            self._names[target.label] = names if len(rows) <= NEAREST_LIST_LIMIT else []
+        return difflib.get_close_matches(str(key), self._names[target.label], n=3, cutoff=0.5)
 
     def resolve_references(self, spec, records):
         """{field name: {key: pk}} for every reference in the batch, one query per target model."""
@@ -415,7 +430,7 @@ class Importer:
                 # to measure an image. The width and height come with the record.
                 if value and value != getattr(instance, model_field.attname).name:
                     problems += self._missing_file(spec, record, model_field, value)
-                if model_field.max_length and len(value) > model_field.max_length:
+                if value and model_field.max_length and len(value) > model_field.max_length:
                     error = ValidationError(
                         f"文件名不能超过 {model_field.max_length} 个字符。", code="max_length"
                     )

@@ -27,6 +27,7 @@ def ensure_groups():
     for name, function in (
         ("0002_editorial_groups", "create_groups"),
         ("0009_workflow_permissions", "update_groups"),
+        ("0011_import_permission_on_staged_uploads", "move_permissions"),
     ):
         migration = importlib.import_module(f"events.migrations.{name}")
         getattr(migration, function)(loader.project_state(("events", name)).apps, None)

@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from events.importing.exporting import csv_template
+from events.importing.specs import registry
 from events.models import Category, Event, Province, StagedImport, TrainingBaseKind
 
 from .conftest import FIXTURE_FILES
@@ -31,7 +33,7 @@ def staff(username="importer", *, can_import=True):
     if can_import:
         user.user_permissions.add(
             *Permission.objects.filter(content_type__app_label="events").filter(
-                Q(codename="import_content") | Q(codename__regex=r"^(add|change|publish)_")
+                Q(codename="import_file") | Q(codename__regex=r"^(add|change|publish)_")
             )
         )
     return user
@@ -43,6 +45,17 @@ def upload(name, content):
 
 def token_in(response):
     return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploads wait in the media storage: a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def staged_files(media):
+    return sorted(path.name for path in (media / "staged-imports").glob("*"))
 
 
 @pytest.fixture
@@ -132,7 +145,7 @@ def test_every_error_is_listed_and_nothing_can_be_applied(importer_client, seed_
     assert not StagedImport.objects.exists()  # a file that cannot be applied is not kept
 
 
-def test_uploads_never_confirmed_are_forgotten_after_two_hours(importer_client):
+def test_uploads_never_confirmed_are_forgotten_after_two_hours(importer_client, media):
     importer_client.post(URL, {"file": upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())})
     StagedImport.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2, minutes=1))
     abandoned = StagedImport.objects.get()
@@ -142,6 +155,7 @@ def test_uploads_never_confirmed_are_forgotten_after_two_hours(importer_client):
     )
 
     assert not StagedImport.objects.filter(pk=abandoned.pk).exists()
+    assert f"{abandoned.pk.hex}.json" not in staged_files(media)
     assert importer_client.post(URL, {"token": token_in(checked)}).status_code == 200
     assert Province.objects.count() == 35
 
@@ -235,7 +249,7 @@ def test_a_publisher_cannot_rename_a_province_through_the_import_page(client, se
 def test_an_editor_may_import_drafts_but_not_published_content(client, seed_content):
     ensure_groups()
     editor = make_staff(EDITOR)
-    editor.user_permissions.add(Permission.objects.get(codename="import_content"))
+    editor.user_permissions.add(Permission.objects.get(codename="import_file"))
     client.force_login(editor)
     event = {
         "slug": "2024-imported",
@@ -256,3 +270,90 @@ def test_an_editor_may_import_drafts_but_not_published_content(client, seed_cont
 
     assert "你没有发布大事的权限" in refused.content.decode()
     assert Event.objects.get(slug="2024-imported").status == "draft"
+
+
+def test_the_import_permission_belongs_to_staged_uploads_and_publishers_hold_it(client):
+    ensure_groups()
+    permission = Permission.objects.get(content_type__app_label="events", codename="import_file")
+
+    assert permission.content_type.model == "stagedimport"
+    assert not Permission.objects.filter(codename__in=["import_content", "export_content"]).exists()
+    assert permission.group_set.get().name == PUBLISHER
+    client.force_login(make_staff(PUBLISHER))
+    assert client.get(URL).status_code == 200
+    assert 'id="import-content"' in client.get("/admin/").content.decode()
+    client.force_login(make_staff(EDITOR))
+    assert client.get(URL).status_code == 403
+    assert 'id="import-content"' not in client.get("/admin/").content.decode()
+
+
+# -- where uploads wait ----------------------------------------------------------------------
+
+
+def test_a_checked_upload_waits_in_the_storage_until_it_is_applied(importer_client, media):
+    checked = importer_client.post(
+        URL, {"file": upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())}
+    )
+    staged = StagedImport.objects.get()
+
+    assert staged_files(media) == [f"{staged.pk.hex}.json"]
+    assert staged.file.read() == Path(FIXTURE_FILES[0]).read_bytes()
+
+    importer_client.post(URL, {"token": token_in(checked)})
+
+    assert Province.objects.count() == 35
+    assert staged_files(media) == []
+    assert not StagedImport.objects.exists()
+
+
+def test_a_refused_upload_leaves_no_file_in_the_storage(importer_client, seed_content, media):
+    bad = '[{"model": "events.category", "fields": {"slug": "x"}}]'
+
+    importer_client.post(URL, {"file": upload("bad.json", bad)})
+
+    assert staged_files(media) == []
+    assert not StagedImport.objects.exists()
+
+
+def test_an_upload_whose_check_breaks_down_leaves_no_file(importer_client, media, monkeypatch):
+    def break_down(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("events.importing.views.run_import", break_down)
+
+    with pytest.raises(RuntimeError):
+        importer_client.post(URL, {"file": upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())})
+
+    assert staged_files(media) == []
+    assert not StagedImport.objects.exists()
+
+
+def test_a_staged_file_changed_in_the_storage_is_not_applied(importer_client, media):
+    checked = importer_client.post(
+        URL, {"file": upload("01_provinces.json", Path(FIXTURE_FILES[0]).read_bytes())}
+    )
+    (media / "staged-imports" / f"{StagedImport.objects.get().pk.hex}.json").write_text("[]")
+
+    applied = importer_client.post(URL, {"token": token_in(checked)}, follow=True)
+
+    assert "待导入的文件已过期或无效" in applied.content.decode()
+    assert Province.objects.count() == 0
+    assert staged_files(media) == []
+
+
+# -- help on the page --------------------------------------------------------------------------
+
+
+def test_the_page_links_a_csv_template_for_every_content_type(importer_client):
+    page = importer_client.get(URL).content.decode()
+
+    for spec in registry():
+        assert f'href="?template={spec.name}"' in page
+    assert "培训载体（trainingbase.csv）" in page
+
+    template = importer_client.get(URL, {"template": "trainingbase"})
+
+    assert template["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="trainingbase.csv"' in template["Content-Disposition"]
+    assert template.content.decode("utf-8-sig") == csv_template(registry().get("trainingbase"))
+    assert importer_client.get(URL, {"template": "spaceship"}).status_code == 404

@@ -110,7 +110,7 @@ def test_an_over_long_value_is_reported_with_its_limit(unchanged, tmp_path):
 
     errors = import_fails(path)
 
-    assert "字段 title：确保该变量包含不超过 200 字符 (目前字符数 300)。" in errors
+    assert "字段「标题」：确保该变量包含不超过 200 字符 (目前字符数 300)。" in errors
     assert "Ensure this value has at most 200 characters (it has 300)." in errors
 
 
@@ -149,7 +149,7 @@ def test_an_unknown_field(unchanged, tmp_path):
 
     errors = import_fails(path)
 
-    assert "x.json 第 2 条记录 events.event「2024-new-event」 字段 colour：未知字段「colour」" in errors
+    assert "x.json 第 2 条记录 events.event「2024-new-event」 字段「colour」：未知字段「colour」" in errors
 
 
 def test_a_missing_required_field(unchanged, tmp_path):
@@ -159,7 +159,7 @@ def test_a_missing_required_field(unchanged, tmp_path):
 
     errors = import_fails(path)
 
-    assert "第 2 条记录 events.event「2024-new-event」 字段 title：此字段不能为空。" in errors
+    assert "第 2 条记录 events.event「2024-new-event」 字段「标题」：此字段不能为空。" in errors
     assert "This field cannot be blank." in errors
 
 
@@ -202,7 +202,7 @@ def test_a_date_that_does_not_exist(unchanged, tmp_path, name, content, place):
 
     errors = import_fails(path)
 
-    assert f"{place} events.milestone「2024-new-milestone」 字段 date：" in errors
+    assert f"{place} events.milestone「2024-new-milestone」 字段「日期」：" in errors
     assert "2023-02-30" in errors
     assert "invalid date" in errors
 
@@ -226,7 +226,7 @@ def test_negative_counts_and_values(unchanged, tmp_path):
 
     errors = import_fails(path)
 
-    assert "第 2 条记录 events.award「x-award」 字段 recipient_count：确保该值大于或等于0。" in errors
+    assert "第 2 条记录 events.award「x-award」 字段「获奖人数」：确保该值大于或等于0。" in errors
     assert "Ensure this value is greater than or equal to 0." in errors
     assert "第 3 条记录 events.keyfigure「2023-world-skills-museum/k」：数值不能为负数。" in errors
 
@@ -242,8 +242,9 @@ def test_an_unknown_province(unchanged, tmp_path):
 
     errors = import_fails(path)
 
-    assert "trainingbase.csv 第 3 行 events.trainingbase「mars-base」 字段 province" in errors
+    assert "trainingbase.csv 第 3 行 events.trainingbase「mars-base」 字段「所在地区」" in errors
     assert "引用的省级行政区「火星」不存在：数据库和导入文件中都没有。" in errors
+    assert "（province: The referenced events.province '火星' exists neither" in errors
     assert "1 个错误" in errors
 
 
@@ -262,7 +263,7 @@ def test_a_reference_to_a_missing_event(unchanged, tmp_path):
 
     errors = import_fails(path)
 
-    assert "第 2 条记录 events.milestone「2024-new-milestone」 字段 event：" in errors
+    assert "第 2 条记录 events.milestone「2024-new-milestone」 字段「所属大事」：" in errors
     assert "引用的大事「no-such-event」不存在" in errors
 
 
@@ -288,7 +289,7 @@ def test_a_unique_rule_broken_against_the_database_and_within_the_file(unchanged
     errors = import_fails(path)
 
     assert "这一年已有相同序号的大事。（数据库中已有另一条记录）" in errors
-    assert "第 3 条记录 events.category「b」 字段 name" in errors
+    assert "第 3 条记录 events.category「b」 字段「名称」" in errors
     assert f"与 {path} 第 2 条记录 冲突" in errors
 
 
@@ -372,9 +373,35 @@ def test_an_image_that_is_not_in_media_storage(unchanged, tmp_path, settings):
 
     errors = import_fails(path)
 
-    assert (
-        "第 2 条记录 events.event「2024-new-event」 字段 image：文件「events/2024/missing.jpg」不在媒体存储中"
-        in errors
+    missing = "文件「events/2024/missing.jpg」不在媒体存储中"
+    assert f"第 2 条记录 events.event「2024-new-event」 字段「图片」：{missing}" in errors
+    assert "第 3 条记录 events.event「b」 字段「图片」：文件「../x」不在媒体存储中" in errors
+    assert "第 3 条记录 events.event「b」 字段「图片替代文字」：上传图片时必须填写替代文字" in errors
+
+
+def test_a_value_that_is_no_choice_is_answered_with_the_choices_and_the_nearest(unchanged, tmp_path):
+    path = tmp_path / "trainingbase.csv"
+    path.write_text(
+        "slug,name,batch,host_type\nnew-base,某学院,2023-national-high-skill-training-bases,学校\n",
+        encoding="utf-8",
     )
-    assert "第 3 条记录 events.event「b」 字段 image：文件「../x」不在媒体存储中" in errors
-    assert "第 3 条记录 events.event「b」 字段 image_alt：上传图片时必须填写替代文字" in errors
+
+    errors = import_fails(path)
+
+    assert "字段「依托单位类型」：「学校」不是可选的值。是不是「院校」？" in errors
+    assert "可选：院校（institution）、培训机构（training_org）、企业（enterprise）。" in errors
+
+
+def test_a_missing_reference_in_a_short_list_names_the_nearest_rows(unchanged, tmp_path):
+    path = tmp_path / "trainingbase.csv"
+    path.write_text(
+        "slug,name,batch,province,sectors\n"
+        "new-base,某学院,2023-national-high-skill-training-bases,四州省,数控加功\n",
+        encoding="utf-8",
+    )
+
+    errors = import_fails(path)
+
+    (province,) = [line for line in errors.splitlines() if "「四州省」不存在" in line]
+    assert "最接近的：" in province and "四川省" in province.split("最接近的：")[1]
+    assert "引用的领域「数控加功」不存在：数据库和导入文件中都没有。最接近的：数控加工" in errors

@@ -8,7 +8,7 @@ from django.core.management import CommandError
 
 from events.importing import importer as importer_module
 from events.importing import readers
-from events.models import Event, KeyFigure, Milestone, Province, Sector, TrainingBase
+from events.models import Event, KeyFigure, Milestone, Province, Sector, TrainingBase, TrainingBaseBatch
 
 from .conftest import FIXTURE_FILES
 from .content_io import delete_all_content, import_content, import_fails, snapshot, write_json
@@ -151,6 +151,24 @@ def test_a_csv_list_of_bases_names_provinces_and_sectors_as_people_write_them(se
     assert sorted(tianjin.sectors.values_list("slug", flat=True)) == ["cnc-machining", "elderly-care"]
     assert TrainingBase.objects.get(slug="hebei-base").province.code == "130000"
     assert summary_line(stdout, "events.trainingbase") == (2, 0, 0)
+
+
+def test_a_csv_may_name_its_references_by_their_chinese_names(seed_content, tmp_path):
+    path = tmp_path / "training_bases-sichuan.csv"
+    path.write_bytes(
+        "名称,网址名,批次,所在地区,领域\r\n"
+        "四川某技师学院,sichuan-base,第一批国家级高技能人才培训基地,四川省,数控加工;养老护理\r\n".encode()
+    )
+    batch = TrainingBaseBatch.objects.get(slug="2023-national-high-skill-training-bases")
+    path.write_bytes(
+        path.read_bytes().replace("第一批国家级高技能人才培训基地".encode(), batch.name.encode())
+    )
+
+    import_content(path)
+
+    base = TrainingBase.objects.get(slug="sichuan-base")
+    assert (base.province.code, base.batch) == ("510000", batch)
+    assert sorted(base.sectors.values_list("name", flat=True)) == ["养老护理", "数控加工"]
 
 
 def test_a_csv_without_bom_and_with_chinese_headers_is_read_too(seed_content, tmp_path):

@@ -90,6 +90,8 @@ def deeply_nested(depth):
 )
 @example(content=f'[{{"model": "events.category", "fields": {{"slug": {deeply_nested(5000)}}}}}]')
 @example(content='[{"model": "events.edition", "fields": {"year": 1e99999}}]')
+# Found by this test once: an image given as null.
+@example(content='[{"model": "events.event", "fields": {"slug": "x", "image": null}}]')
 def test_generated_json_is_reported_or_imported_never_a_crash(db, tmp_path_factory, content):
     path = tmp_path_factory.mktemp("fuzz") / "fuzz.json"
     path.write_text(content, encoding="utf-8")

@@ -145,11 +145,11 @@ MILESTONE = {
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"date": 20240101}, "date", "这里应为日期"),
-        ({"date": [2024, 1, 1]}, "date", "这里应为单个值"),
-        ({"title": {"zh": "标题"}}, "title", "这里应为单个值"),
-        ({"title": "新\u0000节点"}, "title", "不能包含空字符"),
-        ({"date": True}, "date", "这里应为日期"),
+        ({"date": 20240101}, "日期", "这里应为日期"),
+        ({"date": [2024, 1, 1]}, "日期", "这里应为单个值"),
+        ({"title": {"zh": "标题"}}, "标题", "这里应为单个值"),
+        ({"title": "新\u0000节点"}, "标题", "不能包含空字符"),
+        ({"date": True}, "日期", "这里应为日期"),
     ],
     ids=["int-for-date", "list-for-date", "object-for-text", "nul", "bool-for-date"],
 )
@@ -160,7 +160,9 @@ def test_a_json_value_of_the_wrong_shape_is_reported_with_its_field(
 
     errors = import_fails(path)
 
-    assert f"shapes.json 第 1 条记录 events.milestone「2024-new-milestone」 字段 {field}：{message}" in errors
+    assert (
+        f"shapes.json 第 1 条记录 events.milestone「2024-new-milestone」 字段「{field}」：{message}" in errors
+    )
 
 
 @pytest.mark.parametrize("value", [".inf", "-.inf", ".nan"])
@@ -171,7 +173,7 @@ def test_an_infinite_year_in_yaml_is_reported_not_a_crash(unchanged, tmp_path, v
     errors = import_fails(path)
 
     assert "infinite.yaml 第 1 条记录 第 1 行 events.edition" in errors
-    assert "字段 year：数值不能是无穷大或 NaN" in errors
+    assert "字段「年份」：数值不能是无穷大或 NaN" in errors
 
 
 def test_a_nul_byte_in_a_csv_cell_is_reported_with_its_line(unchanged, tmp_path):
@@ -180,7 +182,7 @@ def test_a_nul_byte_in_a_csv_cell_is_reported_with_its_line(unchanged, tmp_path)
 
     errors = import_fails(path)
 
-    assert "category.csv 第 2 行 events.category「new-category」 字段 name：不能包含空字符" in errors
+    assert "category.csv 第 2 行 events.category「new-category」 字段「名称」：不能包含空字符" in errors
 
 
 def test_a_structure_nested_thousands_deep_in_a_csv_cell_is_reported(unchanged, tmp_path):
@@ -195,7 +197,7 @@ def test_a_structure_nested_thousands_deep_in_a_csv_cell_is_reported(unchanged, 
 
     assert (
         "trainingbasebatch.csv 第 2 行 events.trainingbasebatch「new-batch」 "
-        "字段 main_host_types：嵌套超过 32 层" in errors
+        "字段「主要依托类型」：嵌套超过 32 层" in errors
     )
 
 
@@ -255,7 +257,10 @@ def test_a_file_of_more_errors_than_are_listed_still_counts_them_all(unchanged, 
     ],
     ids=["int-for-date", "infinite-year", "nul-in-csv"],
 )
-def test_a_hostile_upload_gets_a_report_and_leaves_no_staged_file(client, seed_content, name, content):
+def test_a_hostile_upload_gets_a_report_and_leaves_no_staged_file(
+    client, seed_content, settings, tmp_path, name, content
+):
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(staff())
 
     response = client.post("/admin/import/", {"file": SimpleUploadedFile(name, content.encode("utf-8"))})
@@ -263,3 +268,4 @@ def test_a_hostile_upload_gets_a_report_and_leaves_no_staged_file(client, seed_c
     assert response.status_code == 200
     assert "未导入任何数据" in response.content.decode()
     assert not StagedImport.objects.exists()
+    assert not list(tmp_path.glob("staged-imports/*"))

@@ -17,7 +17,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from .readers import FORMULA_START
-from .specs import registry
+from .specs import EXPORTED_BY_NAME, registry
 
 CHUNK_SIZE = 2000
 FORMATS = ("json", "yaml", "csv")
@@ -137,7 +137,7 @@ def csv_cell(spec, instance, name):
 
 def _reference_text(target, instance):
     """A reference in a CSV cell: a province by its name (北京市), anything else by its key."""
-    if target.aliases:
+    if target.label in EXPORTED_BY_NAME:
         return instance.name
     return str(getattr(instance, target.key_field))
 

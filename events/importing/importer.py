@@ -4,29 +4,32 @@ One pass reads every file. Records wait in a buffer per model; a full buffer is 
 after the buffers of the models it refers to, so a milestone is written after its event
 even when both come from one file. A flush resolves references with one query per field,
 fetches the rows it will update with one more, validates every record in Python (field
-validation, clean(), check constraints, unique fields and constraints against the batch and
-the database) and writes the valid ones: new rows with one executemany INSERT, changed rows
-with bulk_update, links in bulk. A record whose reference is not known yet waits until the
-end, for a row defined later in the files.
+validation, clean(), unique fields and constraints against the batch and the database) and
+writes the valid ones: new rows with one executemany INSERT, changed rows with bulk_update,
+links in bulk. Check constraints are the database's to judge: a batch it refuses is written
+again row by row, each in a savepoint, and every refused row is reported with its
+constraint's message (constraints.py). A record whose reference is not known yet waits
+until the end, for a row defined later in the files.
 
 Every problem is collected; if there is any (or on a dry run) the transaction is rolled
 back, so the database is exactly as it was. An interrupt or a crash rolls back too.
 """
 
+import difflib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core.exceptions import SuspiciousOperation, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import FileField, Q, UniqueConstraint
 from django.utils import timezone
 
 from ..content_version import content_changed
 from ..models import PublicationStatus
 from . import sql
-from .constraints import check_constraints
+from .constraints import constraint_problems
 from .ledger import KeyLedger
 from .readers import SourceError, read
 from .report import ImportReport, Location, Problem, problem_from_validation
@@ -35,6 +38,8 @@ from .values import ABSENT, convert
 
 BATCH_SIZE = 1000
 QUERY_CHUNK = 500
+# Rows of a referenced list whose names are offered as near matches of a missing reference.
+NEAREST_LIST_LIMIT = 500
 
 
 def _short(value, limit=80):
@@ -91,6 +96,7 @@ class Importer:
         self.bytes_total = 0
         self.now = timezone.now()
         self._targets = {}
+        self._names = {}  # label: names and keys of a short list, for "nearest" hints
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -318,7 +324,18 @@ class Importer:
         else:
             zh = f"引用的{target.verbose_name}「{key}」不存在：数据库和导入文件中都没有。"
             en = f"The referenced {target.label} {key!r} exists neither in the database nor in the files."
+            if nearest := self.nearest(target, key):
+                zh += f"最接近的：{'、'.join(nearest)}。"
+                en += f" Nearest: {', '.join(nearest)}."
         return Problem(record.location, zh, en, spec.label, record.key_text, name)
+
+    def nearest(self, target, key):
+        """Names and keys of rows like `key`, for lists short enough to offer (provinces, sectors)."""
+        if target.label not in self._names:
+            rows = target.model._base_manager.values_list(*target.reference_fields)[: NEAREST_LIST_LIMIT + 1]
+            names = [str(value) for row in rows for value in row if value]
+            self._names[target.label] = names if len(rows) <= NEAREST_LIST_LIMIT else []
+        return difflib.get_close_matches(str(key), self._names[target.label], n=3, cutoff=0.5)
 
     def resolve_references(self, spec, records):
         """{field name: {key: pk}} for every reference in the batch, one query per target model."""
@@ -339,13 +356,14 @@ class Importer:
             condition = Q()
             for name in spec.reference_fields:
                 condition |= Q(**{f"{name}__in": chunk})
-            wanted = set(chunk)
+            wanted, rank = set(chunk), {}
             for pk, *values in spec.model._base_manager.filter(condition).values_list(
                 "pk", *spec.reference_fields
             ):
-                for value in values:
-                    if value in wanted:
-                        found[value] = pk
+                for position, value in enumerate(values):
+                    # A row's natural key wins over another row's name that happens to match.
+                    if value in wanted and position < rank.get(value, len(values)):
+                        found[value], rank[value] = pk, position
         return found
 
     def lookup_exact(self, spec, keys):
@@ -417,7 +435,7 @@ class Importer:
                 # to measure an image. The width and height come with the record.
                 if value and value != getattr(instance, model_field.attname).name:
                     problems += self._missing_file(spec, record, model_field, value)
-                if model_field.max_length and len(value) > model_field.max_length:
+                if value and model_field.max_length and len(value) > model_field.max_length:
                     error = ValidationError(
                         f"文件名不能超过 {model_field.max_length} 个字符。", code="max_length"
                     )
@@ -459,13 +477,6 @@ class Importer:
                 error = ValidationError(model_field.error_messages["null"], code="null")
                 problems += problem_from_validation(
                     record.location, error, model=spec.label, key=record.key_text, field=model_field.name
-                )
-        if not problems:
-            try:
-                check_constraints(instance)
-            except ValidationError as error:
-                problems += problem_from_validation(
-                    record.location, error, model=spec.label, key=record.key_text
                 )
         return problems
 
@@ -578,7 +589,7 @@ class Importer:
                     continue
                 created.append(instance)
                 links.append((instance, targets))
-                outcome.append((record, "created"))
+                outcome.append((record, "created", instance, targets, set()))
                 continue
             changed = {
                 f.attname
@@ -589,7 +600,7 @@ class Importer:
                 name: pks for name, pks in targets.items() if pks != relations[name].get(instance.pk, set())
             }
             if not changed and not relinked:
-                outcome.append((record, "unchanged"))
+                outcome.append((record, "unchanged", instance, {}, set()))
                 continue
             if refused := self.refused(spec, record, instance, before):
                 self.failed[spec.label].add(record.key)
@@ -603,41 +614,81 @@ class Importer:
             if changed:
                 updated.append(instance)
             links.append((instance, relinked))
-            outcome.append((record, "updated"))
-        # Rows that existed before have ids now; their old links are replaced, not added to.
-        existing_links = {instance.pk for instance, _ in links if instance.pk is not None}
+            outcome.append((record, "updated", instance, relinked, changed))
         if self.history is not None:
             self.history.before_write(
                 spec.model, created + [instance for instance, _ in links if instance.pk is not None]
             )
         try:
-            with transaction.atomic():
-                if created:
-                    sql.insert(spec.model, created)
-                    if spec.many_to_many or (self.history is not None and self.history.follows(spec.model)):
-                        self.fetch_ids(spec, created)
-                if updated:
-                    spec.model._base_manager.bulk_update(
-                        updated, sorted(changed_fields), batch_size=self.batch_size
-                    )
-                self.link(spec, links, existing_links)
+            self.save(spec, created, updated, changed_fields, links)
+        except IntegrityError as error:
+            # The database refused a row of the batch (a check constraint): save the rows one
+            # by one to find each refused record and report it with the constraint's message.
+            saved = self.save_one_by_one(spec, outcome)
+            if len(saved) == len(outcome):
+                # No row alone explains the refusal: the batch is reported as the database said.
+                self.refuse_batch(spec, records, outcome, error)
+                return
+            outcome = saved
         except DatabaseError as error:
-            detail = str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
-            for record, _ in outcome:
-                self.failed[spec.label].add(record.key)
-            self.report.add(
-                Problem(
-                    records[0].location,
-                    f"数据库拒绝写入这一批 {len(outcome)} 条记录：{detail}",
-                    f"The database refused this batch of {len(outcome)} records: {detail}",
-                    spec.label,
-                )
-            )
+            self.refuse_batch(spec, records, outcome, error)
             return
         if self.history is not None:
-            self.history.written(spec.model, created)
-        for record, action in outcome:
+            self.history.written(
+                spec.model, [instance for _, action, instance, *_ in outcome if action == "created"]
+            )
+        for record, action, *_ in outcome:
             self.report.count(spec.label, action, record.key_text)
+
+    def save(self, spec, created, updated, changed_fields, links):
+        """Insert, update and link rows in bulk, in a savepoint: all of them or none."""
+        # Rows that existed before have ids now; their old links are replaced, not added to.
+        existing_links = {instance.pk for instance, _ in links if instance.pk is not None}
+        with transaction.atomic():
+            if created:
+                sql.insert(spec.model, created)
+                if spec.many_to_many or (self.history is not None and self.history.follows(spec.model)):
+                    self.fetch_ids(spec, created)
+            if updated:
+                manager = spec.model._base_manager
+                manager.bulk_update(updated, sorted(changed_fields), batch_size=self.batch_size)
+            self.link(spec, links, existing_links)
+
+    def save_one_by_one(self, spec, outcome):
+        """Save each row in a savepoint of its own; report those the database refuses."""
+        saved = []
+        for record, action, instance, targets, changed in outcome:
+            if action != "unchanged":
+                try:
+                    self.save(
+                        spec,
+                        [instance] if action == "created" else [],
+                        [instance] if changed else [],
+                        changed,
+                        [(instance, targets)],
+                    )
+                except IntegrityError as error:
+                    if action == "created":
+                        instance.pk = None
+                    self.failed[spec.label].add(record.key)
+                    for problem in constraint_problems(spec, record, instance, error):
+                        self.report.add(problem)
+                    continue
+            saved.append((record, action, instance, targets, changed))
+        return saved
+
+    def refuse_batch(self, spec, records, outcome, error):
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else error.__class__.__name__
+        for record, *_ in outcome:
+            self.failed[spec.label].add(record.key)
+        self.report.add(
+            Problem(
+                records[0].location,
+                f"数据库拒绝写入这一批 {len(outcome)} 条记录：{detail}",
+                f"The database refused this batch of {len(outcome)} records: {detail}",
+                spec.label,
+            )
+        )
 
     def refused(self, spec, record, instance, before):
         """The problem of a record its user may not apply, or None: add or change, and publish."""

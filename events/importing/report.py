@@ -49,13 +49,30 @@ class Problem:
     field: str = ""
 
     @property
+    def field_label(self):
+        """The field as the admin names it (所在地区), or as the file does if it is unknown."""
+        from .specs import registry
+
+        spec = registry().get(self.model) if self.model else None
+        labels = []
+        for name in self.field.split(","):
+            model_field = spec.fields_by_name.get(name) if spec else None
+            labels.append(str(model_field.verbose_name) if model_field else name)
+        return "、".join(labels)
+
+    @property
     def subject(self):
         parts = []
         if self.model:
             parts.append(f"{self.model}「{self.key}」" if self.key else self.model)
         if self.field:
-            parts.append(f"字段 {self.field}")
+            parts.append(f"字段「{self.field_label}」")
         return " ".join(parts)
+
+    @property
+    def english(self):
+        """The English line, naming the field as the file does (province, host_type)."""
+        return f"{self.field}: {self.message_en}" if self.field else self.message_en
 
     def __str__(self):
         text = f"{self.location}"
@@ -63,7 +80,7 @@ class Problem:
             text += f" {self.subject}"
         text += f"：{self.message}"
         if self.message_en and self.message_en != self.message:
-            text += f"（{self.message_en}）"
+            text += f"（{self.english}）"
         return text
 
 

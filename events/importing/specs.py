@@ -28,11 +28,18 @@ NATURAL_KEYS = {
     "events.edition": ("year",),
 }
 
-# Besides its natural key, a reference may name a row by any of these unique fields:
-# a province as 110000, 北京市, 北京 or beijing.
+# Besides its natural key, a reference may name a row by any of these unique fields, the
+# first taking precedence: a province as 110000, 北京市, 北京 or beijing; a sector as
+# cnc-machining or 数控加工.
 REFERENCE_ALIASES = {
     "events.province": ("code", "name", "short_name", "slug"),
+    "events.category": ("slug", "name"),
+    "events.sector": ("slug", "name"),
+    "events.trainingbasekind": ("slug", "name"),
+    "events.trainingbasebatch": ("slug", "name"),
 }
+# References written by name in CSV exports (and the API's CSV): the others by natural key.
+EXPORTED_BY_NAME = {"events.province"}
 
 # Fields that say when a row was touched rather than what it says: a change to them alone
 # does not make a row "updated", and a real update refreshes them unless the file gives them.

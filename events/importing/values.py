@@ -6,6 +6,7 @@ its Chinese label (院校 for institution) and a yes/no by 是/否.
 """
 
 import datetime
+import difflib
 import json
 import math
 from decimal import Decimal
@@ -57,6 +58,21 @@ def _check_structure(value):
         elif isinstance(item, float) and not math.isfinite(item):
             raise ValidationError("数值不能是无穷大或 NaN。", code="invalid_number")
     return value
+
+
+def invalid_choice(model_field, value):
+    """A value that is none of a field's choices: the choices listed, the nearest first."""
+    offered = [
+        f"{label}（{stored}）" if str(label) != str(stored) else str(label)
+        for stored, label in model_field.flatchoices
+        if stored != ""
+    ]
+    nearest = difflib.get_close_matches(value, list(_choices(model_field)), n=1, cutoff=0.4)
+    hint = f"是不是「{nearest[0]}」？" if nearest else ""
+    return ValidationError(
+        f"「{value}」不是可选的值。{hint}可选：{'、'.join(offered[:20])}。",
+        code="invalid_choice",
+    )
 
 
 def wrong_shape(kind):
@@ -131,7 +147,8 @@ def convert(model_field, value, *, from_csv=False):
         if value is ABSENT:
             return ABSENT
     if value is None:
-        return None
+        # No file is an empty name: file fields are not cleaned by the model (importer.build).
+        return "" if kind == "file" and not model_field.null else None
     if kind == "json":
         return _check_structure(value)
     if isinstance(value, (dict, list, tuple, set)):
@@ -139,6 +156,8 @@ def convert(model_field, value, *, from_csv=False):
     if isinstance(value, str):
         check_text(value)
         if (choices := _choices(model_field)) is not None:
+            if value not in choices and value.strip():
+                raise invalid_choice(model_field, value)
             value = choices.get(value, value)
     elif isinstance(value, float) and not math.isfinite(value):
         raise ValidationError("数值不能是无穷大或 NaN。", code="invalid_number")

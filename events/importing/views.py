@@ -1,7 +1,10 @@
 """The admin's import page: upload, see the dry run, confirm to apply — as import_content does."""
 
+import io
+
 from django.contrib import admin, messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -10,20 +13,35 @@ from django.views import View
 
 from editorial.imports import ImportHistory
 
+from . import exporting
 from .forms import ConfirmImportForm, ImportUploadForm
 from .importer import run_import
-from .staging import source_of, stage, staged_from_token, token_for
+from .specs import registry
+from .staging import StagedFileGone, discard, source_of, stage, staged_from_token, token_for
 
 PROBLEMS_SHOWN = 500
 
 
 class ImportContentView(PermissionRequiredMixin, View):
-    permission_required = "events.import_content"
+    permission_required = "events.import_file"
     raise_exception = True
     template_name = "admin/import_content.html"
 
     def get(self, request):
+        if "template" in request.GET:
+            return self.csv_template(request.GET["template"])
         return self.render(request, ImportUploadForm())
+
+    def csv_template(self, name):
+        """The empty CSV file of one content type, its header row as the importer reads it."""
+        spec = registry().get(name)
+        if spec is None:
+            raise Http404("没有这种内容类型的 CSV 模板。")
+        stream = io.StringIO()
+        exporting.write_csv(stream, spec, empty=True)
+        response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{spec.name}.csv"'
+        return response
 
     def post(self, request):
         if "token" in request.POST:
@@ -39,7 +57,7 @@ class ImportContentView(PermissionRequiredMixin, View):
         finally:
             # Only a file that passed its check waits for the confirmation.
             if report is None or not report.ok:
-                staged.delete()
+                discard(staged)
         confirm = None
         if report.ok:
             confirm = ConfirmImportForm(initial={"token": token_for(staged)})
@@ -51,14 +69,15 @@ class ImportContentView(PermissionRequiredMixin, View):
         form = ConfirmImportForm(request.POST)
         staged = staged_from_token(form.data.get("token", ""), request.user) if form.is_valid() else None
         if staged is None:
-            messages.error(request, "待导入的文件已过期或无效，请重新上传并检查。")
-            return redirect(reverse("admin_import_content"))
+            return self.expired(request)
         history = ImportHistory(user=request.user, file_names=[staged.file_name])
         try:
             with source_of(staged) as source:
                 report = run_import([source], user=request.user, history=history)
+        except StagedFileGone:
+            return self.expired(request)
         finally:
-            staged.delete()
+            discard(staged)
         if report.applied:
             totals = report.totals
             messages.success(
@@ -75,6 +94,10 @@ class ImportContentView(PermissionRequiredMixin, View):
             )
         return self.render(request, ImportUploadForm(), report=report, file_name=staged.file_name)
 
+    def expired(self, request):
+        messages.error(request, "待导入的文件已过期或无效，请重新上传并检查。")
+        return redirect(reverse("admin_import_content"))
+
     def render(self, request, form, **context):
         report = context.get("report")
         if report is not None:
@@ -85,6 +108,14 @@ class ImportContentView(PermissionRequiredMixin, View):
             **admin.site.each_context(request),
             "title": "导入内容",
             "form": form,
+            "csv_templates": [
+                {
+                    "name": spec.name,
+                    "verbose_name": spec.verbose_name,
+                    "required": [str(spec.fields_by_name[n].verbose_name) for n in spec.required_columns],
+                }
+                for spec in registry()
+            ],
             **context,
         }
         return TemplateResponse(request, self.template_name, context)

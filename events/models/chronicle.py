@@ -215,11 +215,7 @@ class Event(SlugNaturalKeyMixin, Illustrated, Publishable):
                 violation_error_message=f"年份应在 {FIRST_YEAR} 至 {LAST_YEAR} 之间。",
             ),
         ]
-        permissions = [
-            ("publish_event", "可以发布、撤回大事"),
-            ("import_content", "可以导入内容"),
-            ("export_content", "可以导出内容"),
-        ]
+        permissions = [("publish_event", "可以发布、撤回大事")]
 
     def __str__(self):
         return f"{self.year}年 {self.rank_label}、{self.short_title}"

@@ -3,14 +3,25 @@
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
+
+
+def staged_storage():
+    """Where uploads wait: STORAGES["imports"] if the site sets one, else the media storage.
+
+    Either way a storage every app server shares. In the media storage they sit under
+    staged-imports/, named by a random id; a front server should not serve that folder.
+    """
+    return storages["imports"] if "imports" in settings.STORAGES else storages["default"]
 
 
 class StagedImport(models.Model):
     """An uploaded file between its dry run and its confirmation.
 
-    Kept in the database rather than on one server's disk, so the confirmation may reach
-    any app server behind the load balancer. Rows are removed once applied or abandoned.
+    The file is kept in a shared storage rather than on one server's disk, so the
+    confirmation may reach any app server behind the load balancer. Row and file are removed
+    once applied, refused or abandoned (events.importing.staging).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -19,7 +30,7 @@ class StagedImport(models.Model):
     )
     file_name = models.CharField("文件名", max_length=255)
     csv_model = models.CharField("CSV 内容类型", max_length=50, blank=True)
-    content = models.BinaryField("内容")
+    file = models.FileField("文件", upload_to="staged-imports/", storage=staged_storage, max_length=255)
     digest = models.CharField("SHA-256", max_length=64)
     created_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)
 
@@ -27,6 +38,9 @@ class StagedImport(models.Model):
         verbose_name = "待确认的导入文件"
         verbose_name_plural = verbose_name
         default_permissions = ()
+        # The admin's import page makes these rows. Once inside, each record of the file is
+        # checked against the uploader's own add, change and publish permissions.
+        permissions = [("import_file", "可以在管理后台上传文件导入内容")]
 
     def __str__(self):
         return self.file_name

@@ -6,6 +6,7 @@ static root and a media root of its own; the shared cache is the test Redis when
 """
 
 import http.client
+import http.cookiejar
 import io
 import json
 import os
@@ -21,6 +22,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +35,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 SHARED_CACHE_SECONDS = 3
 DRAFT_TITLE = "尚未发布的新大事"
+STAFF = {"username": "edge-staff", "password": secrets.token_urlsafe(12), "email": ""}
 
 
 def require_nginx():
@@ -175,6 +178,7 @@ def stack():
         f"make_event(year=2024, rank=1, slug='edge-draft', title='{DRAFT_TITLE}', "
         "status=PublicationStatus.DRAFT)",
     )
+    manage(env, f"from django.contrib.auth.models import User; User.objects.create_superuser(**{STAFF!r})")
     with log.open("ab") as output:
         process = subprocess.Popen(
             ["make", "edge"],
@@ -216,6 +220,27 @@ def test_staff_and_the_admin_go_past_the_cache(stack):
     assert status == 200
     assert admin["X-Cache"] is None
     assert "no-store" in cache_control(admin)
+
+
+def test_staff_log_in_through_nginx_and_get_fresh_private_pages(stack):
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"{stack.base}/admin/login/", timeout=30) as response:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()).group(1)
+    form = {"username": STAFF["username"], "password": STAFF["password"], "csrfmiddlewaretoken": token}
+    login = urllib.request.Request(
+        f"{stack.base}/admin/login/?next=/admin/",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"Origin": stack.base},  # as a browser sends it with a form
+    )
+    with opener.open(login, timeout=30) as response:
+        admin_home = response.url, response.read().decode()
+    with opener.open(f"{stack.base}/awards/", timeout=30) as response:
+        page_headers = response.headers
+
+    assert admin_home[0] == f"{stack.base}/admin/"
+    assert STAFF["username"] in admin_home[1]
+    assert page_headers["X-Cache"] == "BYPASS"
+    assert "private" in cache_control(page_headers)
 
 
 def test_static_files_are_served_by_nginx_precompressed_and_immutable(stack):

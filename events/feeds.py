@@ -1,10 +1,11 @@
-"""The Atom feed of published events, newest first."""
+"""The Atom feed of published events, newest first; /en/feeds/events/ is the English one."""
 
 import copy
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from .models import Event
 
@@ -13,9 +14,13 @@ FEED_LENGTH = 30
 
 class EventFeed(Feed):
     feed_type = Atom1Feed
-    title = "职业能力建设大事记：大事"
-    subtitle = "职业能力建设领域的年度大事，按发布时间排列。"
-    language = "zh-hans"
+    # No fixed language: the feed says the active one, zh-hans, or en under /en/.
+
+    def title(self):
+        return gettext("职业能力建设大事记：大事")
+
+    def subtitle(self):
+        return gettext("职业能力建设领域的年度大事，按发布时间排列。")
 
     def __call__(self, request, *args, **kwargs):
         # Links are absolute on the host the feed was requested from; a copy per request
@@ -34,15 +39,19 @@ class EventFeed(Feed):
         return (
             Event.objects.published()
             .select_related("category")
-            .defer("body")
+            .defer("body", "body_en")
             .order_by("-published_at", "-year", "rank")[:FEED_LENGTH]
         )
 
     def item_title(self, item):
-        return f"{item.year}年大事{item.rank_label}：{item.short_title}"
+        return gettext("%(year)s年大事%(rank)s：%(title)s") % {
+            "year": item.year,
+            "rank": item.rank_label,
+            "title": item.localized.short_title,
+        }
 
     def item_description(self, item):
-        return item.summary
+        return item.localized.summary
 
     def item_pubdate(self, item):
         return item.published_at
@@ -51,4 +60,4 @@ class EventFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.category.name]
+        return [item.category.localized.name]

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,5 +8,6 @@ urlpatterns = [
     path("admin/import/", admin.site.admin_view(ImportContentView.as_view()), name="admin_import_content"),
     path("admin/", admin.site.urls),
     path("", include("opendata.urls")),
-    path("", include("events.urls")),
 ]
+# The public pages in Chinese at their own URLs and in English under /en/.
+urlpatterns += i18n_patterns(path("", include("events.urls")), prefix_default_language=False)

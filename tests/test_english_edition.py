@@ -1,0 +1,117 @@
+"""The English edition under /en/: interface from locale/, content from the `_en` fields,
+Chinese at the same URLs as before, a language switch and hreflang alternates on every
+page, and Chinese with a notice where an item has no English yet."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import Event, Milestone
+
+from .factories import make_event
+
+EVENT = "/events/2023-world-skills-museum/"
+
+
+def test_chinese_stays_at_its_urls_and_english_is_under_en(client, seed_content):
+    chinese = client.get(EVENT).content.decode()
+    english = client.get("/en" + EVENT).content.decode()
+
+    assert '<html lang="zh-Hans">' in chinese
+    assert "<h1>世界技能博物馆开馆</h1>" in chinese
+    assert '<html lang="en">' in english
+    assert "<h1>The World Skills Museum opens</h1>" in english
+    assert "On 6 November 2023 the World Skills Museum opened in Shanghai." in english
+    assert '<a href="/en/">Home</a>' in english
+    assert "Skip to content" in english
+
+
+def test_every_page_links_to_itself_in_the_other_language_with_hreflang(client, seed_content):
+    chinese = client.get("/events/?year=2023").content.decode()
+    english = client.get("/en/events/?year=2023").content.decode()
+
+    for html in (chinese, english):
+        for hreflang, url in (("zh-Hans", "/events/"), ("en", "/en/events/"), ("x-default", "/events/")):
+            link = f'<link rel="alternate" hreflang="{hreflang}"'
+            assert f'{link} href="http://testserver{url}?year=2023">' in html
+    assert '<a href="/en/events/?year=2023" lang="en" hreflang="en">English</a>' in chinese
+    assert '<a href="/events/?year=2023" lang="zh-Hans" hreflang="zh-Hans">中文</a>' in english
+
+
+def test_english_home_lists_the_ten_events_and_figures_in_english(client, seed_content):
+    html = client.get("/en/").content.decode()
+
+    assert "<h1>Ten major events in vocational skills development, 2023</h1>" in html
+    assert "The 2nd Vocational Skills Competition of the People&#x27;s Republic of China is held" in html
+    assert "nearly 120,000" in html
+    assert "近12万" not in html
+    assert "Latest milestones" in html
+
+
+def test_english_dates_and_timeline_months(client, seed_content):
+    html = client.get("/en/milestones/?year=2023").content.decode()
+
+    assert '<time datetime="2023-11-06">6 November 2023</time>' in html
+    assert '<time datetime="2023-11">November 2023</time>' in html
+    assert "2023年" not in html.split("<main", 1)[1].split("</form>", 1)[1]
+
+
+def test_item_without_english_falls_back_to_chinese_with_a_notice(client, db):
+    event = make_event(title="尚未翻译的大事", slug="untranslated-event")
+
+    html = client.get(f"/en/events/{event.slug}/").content.decode()
+
+    assert "This item has not been translated into English yet; it is shown in Chinese." in html
+    assert '<article class="article" lang="zh-Hans">' in html
+    assert "<h1>尚未翻译的大事</h1>" in html
+    chinese = client.get(f"/events/{event.slug}/").content.decode()
+    assert "This item has not been translated" not in chinese
+
+
+def test_translated_item_has_no_notice(client, seed_content):
+    html = client.get("/en" + EVENT).content.decode()
+
+    assert "has not been translated" not in html
+
+
+def test_the_ten_events_of_2023_and_their_milestones_are_translated(seed_content):
+    events = Event.objects.filter(year=2023)
+    assert events.count() == 10
+    for event in events:
+        assert event.title_en and event.short_title_en and event.summary_en and event.body_en, event.slug
+        assert not any("\u4e00" <= char <= "\u9fff" for char in event.body_en), event.slug
+    for milestone in Milestone.objects.filter(event__year=2023):
+        assert milestone.title_en and milestone.description_en, milestone.slug
+
+
+def test_english_feed_and_sitemap(client, seed_content):
+    feed = client.get("/en/feeds/events/").content.decode()
+    assert 'xml:lang="en"' in feed
+    assert "<title>2023 event 7: The World Skills Museum opens</title>" in feed
+    assert "http://testserver/en/events/2023-world-skills-museum/" in feed
+
+    index = client.get("/en/sitemap.xml").content.decode()
+    assert "http://testserver/en/sitemap-events.xml" in index
+    section = client.get("/en/sitemap-events.xml").content.decode()
+    assert "<loc>http://testserver/en/events/2023-world-skills-museum/</loc>" in section
+    chinese = client.get("/sitemap-events.xml").content.decode()
+    assert "<loc>http://testserver/events/2023-world-skills-museum/</loc>" in chinese
+
+
+def test_english_pages_are_cached_apart_from_chinese(client, seed_content, page_cache):
+    assert client.get("/events/")["X-Page-Cache"] == "miss"
+    english = client.get("/en/events/")
+    assert english["X-Page-Cache"] == "miss"
+    again = client.get("/en/events/")
+    assert again["X-Page-Cache"] == "hit"
+    assert '<html lang="en">' in again.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/events/", "/milestones/", "/sitemap/", "/regions/beijing/"])
+def test_english_pages_keep_query_counts_of_chinese_pages(client, seed_content, path):
+    with CaptureQueriesContext(connection) as chinese:
+        client.get(path)
+    with CaptureQueriesContext(connection) as english:
+        client.get("/en" + path)
+
+    assert len(english) == len(chinese)

@@ -2,13 +2,19 @@
 Chinese at the same URLs as before, a language switch and hreflang alternates on every
 page, and Chinese with a notice where an item has no English yet."""
 
+import csv
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Event, Milestone
 
+from .content_io import import_content
 from .factories import make_event
+from .staff import EDITOR, staff_client
 
 EVENT = "/events/2023-world-skills-museum/"
 
@@ -115,3 +121,48 @@ def test_english_pages_keep_query_counts_of_chinese_pages(client, seed_content, 
         client.get("/en" + path)
 
     assert len(english) == len(chinese)
+
+
+def test_editors_edit_both_languages_side_by_side(client, seed_content):
+    staff_client(client, EDITOR)
+    event = Event.objects.get(slug="2023-world-skills-museum")
+
+    html = client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+
+    # One form row holds the Chinese field and its English twin.
+    for name in ("title", "short_title", "summary", "body"):
+        assert f'class="form-row field-{name} field-{name}_en"' in html, name
+    assert 'value="The World Skills Museum opens"' in html
+    milestone_row = 'class="form-row field-title field-title_en"'
+    assert html.count(milestone_row) >= 2  # the event's and each milestone's
+
+
+def test_export_and_import_carry_both_languages(seed_content, tmp_path):
+    stdout = io.StringIO()
+    call_command("export_content", "--format", "csv", "--model", "milestone", stdout=stdout)
+    rows = list(csv.DictReader(io.StringIO(stdout.getvalue().lstrip("\ufeff"))))
+    opening = next(row for row in rows if row["slug"] == "2023-11-06-world-skills-museum-opens")
+    assert opening["title"] == "世界技能博物馆在上海开馆"
+    assert opening["title_en"] == "The World Skills Museum opens in Shanghai"
+    assert opening["venue_en"] == "Shanghai"
+
+    opening["title_en"] = "The World Skills Museum opens its doors in Shanghai"
+    path = tmp_path / "milestones.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow(opening)
+    import_content(path)
+
+    milestone = Milestone.objects.get(slug="2023-11-06-world-skills-museum-opens")
+    assert milestone.title_en == "The World Skills Museum opens its doors in Shanghai"
+    assert milestone.title == "世界技能博物馆在上海开馆"
+
+
+def test_english_award_page(client, seed_content):
+    html = client.get("/en/awards/16th-china-skills-award/").content.decode()
+
+    assert "<h1>16th China Skills Award</h1>" in html
+    assert "<dd>Ministry of Human Resources and Social Security</dd>" in html
+    assert '<time datetime="2023-05-07">7 May 2023</time>' in html
+    assert "<dt>Number of recipients</dt>" in html

@@ -9,7 +9,12 @@ from events.numerals import chinese_numeral
 from .base import Publishable, PublishableQuerySet, SlugManager, SlugNaturalKeyMixin
 from .chronicle import Event
 from .places import Province
-from .translation import EnglishTwins
+from .translation import EnglishTwins, english_active
+
+
+def ordinal(number):
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 class AwardKind(models.TextChoices):
@@ -88,6 +93,13 @@ class Award(EnglishTwins, SlugNaturalKeyMixin, Publishable):
 
     def get_absolute_url(self):
         return reverse("events:award_detail", args=[self.slug])
+
+    @property
+    def heading(self):
+        """第十六届中华技能大奖, or in the English edition 16th China Skills Award."""
+        if not (english_active() and self.name_en):
+            return str(self)
+        return f"{ordinal(self.session_number)} {self.name_en}" if self.session_number else self.name_en
 
     @property
     def session_label(self):

@@ -236,13 +236,19 @@ class AwardDetailView(PublicDetailMixin, DetailView):
         )
 
     def get_page_title(self):
-        return str(self.object)
+        return self.object.heading
 
     def get_page_description(self):
         award = self.object
-        count = f"，获奖{award.recipient_count}名" if award.recipient_count is not None else ""
-        day = award.conferred_on
-        return f"{award}：{day.year}年{day.month}月{day.day}日由{award.conferring_body}授予{count}。"
+        values = {
+            "award": award.heading,
+            "date": dates.local_date(award.conferred_on, DatePrecision.DAY),
+            "body": award.localized.conferring_body,
+            "count": award.recipient_count,
+        }
+        if award.recipient_count is None:
+            return gettext("%(award)s：%(date)s由%(body)s授予。") % values
+        return gettext("%(award)s：%(date)s由%(body)s授予，获奖%(count)s名。") % values
 
     def get_breadcrumbs(self):
         return [(gettext("奖项"), reverse("events:award_list")), (self.get_page_title(), None)]

@@ -166,3 +166,28 @@ def test_english_award_page(client, seed_content):
     assert "<dd>Ministry of Human Resources and Social Security</dd>" in html
     assert '<time datetime="2023-05-07">7 May 2023</time>' in html
     assert "<dt>Number of recipients</dt>" in html
+
+
+def test_english_region_page(client, seed_content):
+    html = client.get("/en/regions/tianjin/").content.decode()
+
+    assert "<h1>Tianjin Municipality</h1>" in html
+    assert "Latest milestones" in html
+    assert "Competition of the People&#x27;s Republic of China is held in Tianjin</a>" in html
+
+
+def test_english_base_page_shows_untranslated_names_in_chinese_with_the_notice(client, seed_content):
+    html = client.get("/en/bases/beijing-light-industry-technician-college/").content.decode()
+
+    assert "This item has not been translated into English yet" in html
+    assert '<article class="article" lang="zh-Hans">' in html
+    assert "<dt>Region</dt>" in html
+    assert '<a href="/en/regions/beijing/">Beijing Municipality</a>' in html
+
+
+def test_english_search_explains_that_content_is_searched_in_chinese(client, seed_content):
+    html = client.get("/en/search/").content.decode()
+    assert "The content is searched in Chinese" in html
+
+    html = client.get("/en/search/?q=工匠精神").content.decode()
+    assert "Results for “工匠精神”" in html

@@ -140,23 +140,28 @@ class SearchView(PageMixin, TemplateView):
         sources = [
             (
                 "events",
-                "大事",
+                gettext("大事"),
                 search.search_events(Event.objects.published().select_related("category"), query),
                 reverse("events:event_list"),
             ),
             (
                 "milestones",
-                "时间线节点",
+                gettext("时间线节点"),
                 search.search_milestones(public_milestones(), query).order_by("-date", "id"),
                 reverse("events:milestone_list"),
             ),
             (
                 "awards",
-                "奖项",
+                gettext("奖项"),
                 search.search_awards(Award.objects.published(), query),
                 reverse("events:award_list"),
             ),
-            ("bases", "培训载体", search.search_bases(public_bases(), query), reverse("events:base_list")),
+            (
+                "bases",
+                gettext("培训载体"),
+                search.search_bases(public_bases(), query),
+                reverse("events:base_list"),
+            ),
         ]
         groups = []
         for key, label, queryset, list_url in sources:

@@ -50,6 +50,7 @@ def test_english_home_lists_the_ten_events_and_figures_in_english(client, seed_c
     assert "<h1>Ten major events in vocational skills development, 2023</h1>" in html
     assert "The 2nd Vocational Skills Competition of the People&#x27;s Republic of China is held" in html
     assert "nearly 120,000" in html
+    assert "2023 · Regulation</p>" in html.replace("\n", "")
     assert "近12万" not in html
     assert "Latest milestones" in html
 

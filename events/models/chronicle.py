@@ -39,6 +39,8 @@ class Category(EnglishTwins, SlugNaturalKeyMixin, models.Model):
     description = models.TextField("说明", blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
+    english_fields = ("name",)
+
     objects = SlugManager()
 
     class Meta:

@@ -43,6 +43,7 @@ PORT = 8765
 # The front end terminates TLS and tells the app so; production settings expect it.
 PROXY_HEADER = "X-Forwarded-Proto: https"
 WRK_OPTIONS = ["wrk", "-t2", "--timeout", "10s", "--latency"]
+ELDER_COOKIE = "Cookie: display=elder"
 
 PAGES = [
     ("home", "/"),
@@ -55,6 +56,11 @@ PAGES = [
     ("base directory", "/bases/"),
     ("search, 5 characters", "/search/?q=大师工作室"),
     ("search, 2 characters", "/search/?q=工匠"),
+    # The other displays are cached pages of their own: the English edition and 长辈版.
+    ("home, English", "/en/"),
+    ("event list, English", "/en/events/"),
+    ("home, 长辈版", "/", ELDER_COOKIE),
+    ("event list, 长辈版", "/events/", ELDER_COOKIE),
 ]
 
 
@@ -107,8 +113,12 @@ def url(path):
     return f"http://{HOST}:{PORT}{urllib.parse.quote(path, safe='/?=&')}"
 
 
-def fetch(path):
-    request = urllib.request.Request(url(path), headers={"X-Forwarded-Proto": "https"})
+def fetch(path, header=None):
+    headers = {"X-Forwarded-Proto": "https"}
+    if header:
+        name, value = header.split(": ", 1)
+        headers[name] = value
+    request = urllib.request.Request(url(path), headers=headers)
     with urllib.request.urlopen(request, timeout=60) as response:
         return response.read()
 
@@ -135,8 +145,9 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def wrk(path, duration, connections):
-    command = [*WRK_OPTIONS, f"-c{connections}", f"-d{duration}s", "-H", PROXY_HEADER, url(path)]
+def wrk(path, duration, connections, header=None):
+    extra = ["-H", header] if header else []
+    command = [*WRK_OPTIONS, f"-c{connections}", f"-d{duration}s", "-H", PROXY_HEADER, *extra, url(path)]
     return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
@@ -170,9 +181,9 @@ def static_twin(static_root, name, size):
 def measure(env, static_twins, duration, connections):
     rows = []
     with Server(env):
-        for (name, path), twin in zip(PAGES, static_twins, strict=True):
-            fetch(path)  # warm the caches a visitor would find warm
-            page = wrk(path, duration, connections)
+        for (name, path, *header), twin in zip(PAGES, static_twins, strict=True):
+            fetch(path, *header)  # warm the caches a visitor would find warm
+            page = wrk(path, duration, connections, *header)
             static = wrk(twin, duration, connections)
             rows.append((name, path, page, static))
     return rows
@@ -220,9 +231,9 @@ def main():
 
         # Learn each page's size, then give it a static twin (WhiteNoise indexes at start-up).
         with Server(env):
-            sizes = [len(fetch(path)) for _name, path in PAGES]
+            sizes = [len(fetch(path, *header)) for _name, path, *header in PAGES]
         twins = [
-            static_twin(static_root, name, size) for (name, _path), size in zip(PAGES, sizes, strict=True)
+            static_twin(static_root, name, size) for (name, _path, *_), size in zip(PAGES, sizes, strict=True)
         ]
 
         cached = measure(env, twins, options.duration, options.connections)

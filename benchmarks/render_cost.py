@@ -71,7 +71,7 @@ def measure(options):
 
     # The front end terminates TLS; production settings redirect anything else.
     client = Client(headers={"X-Forwarded-Proto": "https"})
-    paths = options.paths or [path for _name, path in PAGES]
+    paths = options.paths or [path for _name, path, *_header in PAGES]
     print("| page | wall min ms | wall median ms | CPU min ms | CPU median ms | Python calls |")
     print("|---|---:|---:|---:|---:|---:|")
     for path in paths:

@@ -1,12 +1,14 @@
-"""What every public page's layout shows: the display switch and the government-site footer."""
+"""What every public page's layout shows: the language and display switches, the
+hreflang alternates and the government-site footer."""
 
 import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from .display import ELDER, STANDARD, display_mode
+from .models.translation import english_active
 
 ICP_FILING_URL = "https://beian.miit.gov.cn/"
 POLICE_FILING_URL = "https://beian.mps.gov.cn/#/query/webSearch?code="
@@ -30,5 +32,20 @@ def display_switch(request):
     return {"elder_mode": elder, "display_switch_url": f"{reverse('events:display_mode')}?{query}"}
 
 
+def languages(request):
+    """The page's lang attribute, and this page in each language (for the switch and the
+    hreflang alternates); a page that exists in one language only has no alternates."""
+    english = english_active()
+    path = request.get_full_path()
+    chinese_url = translate_url(path, "zh-hans")
+    english_url = translate_url(path, "en")
+    context = {"html_lang": "en" if english else "zh-Hans", "english": english}
+    if chinese_url != english_url:
+        # x-default: the Chinese page, which is the site's own.
+        context["alternates"] = [("zh-Hans", chinese_url), ("en", english_url), ("x-default", chinese_url)]
+        context["other_language_url"] = chinese_url if english else english_url
+    return context
+
+
 def public_site(request):
-    return {"site_footer": site_footer(), **display_switch(request)}
+    return {"site_footer": site_footer(), **display_switch(request), **languages(request)}

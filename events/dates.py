@@ -49,3 +49,37 @@ def chinese_range(start, end, precision):
         omit_month=same_month and precision == DatePrecision.DAY,
     )
     return f"{chinese_date(start, precision)}至{end_text}"
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def english_date(value, precision):
+    """The English edition's form: 6 November 2023, September 2023, 2023."""
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return f"{MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def english_range(start, end, precision):
+    if end is None or end == start:
+        return english_date(start, precision)
+    return f"{english_date(start, precision)} to {english_date(end, precision)}"
+
+
+def local_date(value, precision):
+    """A date in the active language: 2023年11月6日 or 6 November 2023."""
+    from events.models.translation import english_active
+
+    return english_date(value, precision) if english_active() else chinese_date(value, precision)
+
+
+def local_range(start, end, precision):
+    from events.models.translation import english_active
+
+    return english_range(start, end, precision) if english_active() else chinese_range(start, end, precision)

@@ -1,4 +1,4 @@
-"""The Atom feed of published events, newest first.
+"""The Atom feed of published events, newest first; /en/feeds/events/ is the English one.
 
 Links are made absolute by Django's syndication view on the sites framework's domain
 (SITE_DOMAIN, applied to the Site record by skillsite/sites.py), rel="self" included.
@@ -7,6 +7,7 @@ Links are made absolute by Django's syndication view on the sites framework's do
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from .models import Event
 
@@ -25,9 +26,13 @@ class PlainTextSummaryAtomFeed(Atom1Feed):
 
 class EventFeed(Feed):
     feed_type = PlainTextSummaryAtomFeed
-    title = "职业能力建设大事记：大事"
-    subtitle = "职业能力建设领域的年度大事，按发布时间排列。"
-    language = "zh-hans"
+    # No fixed language: the feed says the active one, zh-hans, or en under /en/.
+
+    def title(self):
+        return gettext("职业能力建设大事记：大事")
+
+    def subtitle(self):
+        return gettext("职业能力建设领域的年度大事，按发布时间排列。")
 
     def link(self):
         return reverse("events:event_list")
@@ -36,15 +41,19 @@ class EventFeed(Feed):
         return (
             Event.objects.published()
             .select_related("category")
-            .defer("body")
+            .defer("body", "body_en")
             .order_by("-published_at", "-year", "rank")[:FEED_LENGTH]
         )
 
     def item_title(self, item):
-        return f"{item.year}年大事{item.rank_label}：{item.short_title}"
+        return gettext("%(year)s年大事%(rank)s：%(title)s") % {
+            "year": item.year,
+            "rank": item.rank_label,
+            "title": item.localized.short_title,
+        }
 
     def item_description(self, item):
-        return item.summary
+        return item.localized.summary
 
     def item_pubdate(self, item):
         return item.published_at
@@ -53,4 +62,4 @@ class EventFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.category.name]
+        return [item.category.localized.name]

@@ -21,6 +21,7 @@ from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.translation import get_language_from_path
 
 from .content_version import STATE_KEY, content_state, read_once_per_request
 from .display import display_mode
@@ -44,9 +45,10 @@ def page_cache_key(request):
 
 
 def page_variant(request):
-    """What else a page's content depends on besides its URL: the reader's display mode
-    (standard or 长辈版, a cookie)."""
-    return display_mode(request)
+    """What else a page's content depends on besides its URL: its language (taken from the
+    /en/ prefix alone, so also in the URL, but named here so the key says so) and the
+    reader's display mode (standard or 长辈版, a cookie)."""
+    return f"{get_language_from_path(request.path_info) or settings.LANGUAGE_CODE}:{display_mode(request)}"
 
 
 def query_parameters(request):

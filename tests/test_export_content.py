@@ -162,6 +162,9 @@ def test_the_yaml_export_is_one_list_of_records(content):
             "short_name": "北京",
             "slug": "beijing",
             "kind": "municipality",
+            # Both languages travel together.
+            "name_en": "Beijing Municipality",
+            "short_name_en": "Beijing",
         },
     }
 

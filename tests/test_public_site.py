@@ -61,9 +61,11 @@ def check_links_resolve(seen, pages):
     static = [url for url in seen if url.startswith("/static/")]
     assert static and all(finders.find(urlsplit(url).path.removeprefix("/static/")) for url in static)
     # The crawl reaches every kind of page.
+    # The crawl reaches every kind of page, in both languages (through the language switch).
     for prefix in ("/events/2023-", "/milestones/2023-", "/awards/16th-", "/bases/beijing-", "/regions/"):
         assert any(url.startswith(prefix) for url in pages), prefix
-    assert len(pages) > 80
+        assert any(url.startswith("/en" + prefix) for url in pages), "/en" + prefix
+    assert len(pages) > 160
 
 
 def check_metadata(url, response, titles):
@@ -74,18 +76,29 @@ def check_metadata(url, response, titles):
     assert metas.get("og:title") and metas.get("og:url") and metas.get("og:type"), url
     assert links["canonical"].startswith("http://testserver/"), url
     if "?" not in url:
-        title = head.find("title").text
+        # Unique within a language: an untranslated item's English page keeps its Chinese title.
+        title = (url.startswith("/en/"), head.find("title").text)
         assert title not in titles, f"{url} has the title of {titles.get(title)}"
         titles[title] = url
 
 
+LANDMARKS = {
+    "zh-Hans": ("跳到正文", "面包屑导航"),
+    "en": ("Skip to content", "Breadcrumbs"),
+}
+
+
 def check_landmarks(url, html):
-    assert html.startswith('<!DOCTYPE html>\n<html lang="zh-Hans">'), url
-    assert '<a class="skip-link" href="#main">跳到正文</a>' in html, url
+    language = "en" if url.startswith("/en/") else "zh-Hans"
+    skip, breadcrumbs = LANDMARKS[language]
+    assert html.startswith(f'<!DOCTYPE html>\n<html lang="{language}">'), url
+    assert f'<a class="skip-link" href="#main">{skip}</a>' in html, url
     assert '<main id="main"' in html, url
     assert html.count("<h1") == 1, url
-    if url != "/":
-        assert 'aria-label="面包屑导航"' in html, url
+    if url not in ("/", "/en/"):
+        assert f'aria-label="{breadcrumbs}"' in html, url
+    # Each page names itself in both languages for search engines.
+    assert '<link rel="alternate" hreflang="en"' in html and 'hreflang="zh-Hans"' in html, url
     # Every page works without JavaScript; schema.org data is a JSON block, not a script.
     assert "<script" not in JSON_LD.sub("", html), url
 

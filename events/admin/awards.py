@@ -42,12 +42,15 @@ class AwardAdmin(PublishableContentAdmin):
     inlines = [AwardRecipientInline]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": [("name", "session_number"), "slug", "kind"]}),
-        ("授予", {"fields": [("conferred_on", "conferring_body"), "ceremony", "event"]}),
+        (None, {"fields": [("name", "name_en"), "session_number", "slug", "kind"]}),
+        (
+            "授予",
+            {"fields": ["conferred_on", ("conferring_body", "conferring_body_en"), "ceremony", "event"]},
+        ),
         (
             "获奖者",
             {
-                "fields": [("recipient_count", "recipients_description"), "description"],
+                "fields": [("recipient_count", "recipients_description"), ("description", "description_en")],
                 "description": "获奖人数按原文填写；有名单时在下方逐一列出。",
             },
         ),

@@ -67,11 +67,14 @@ class MilestoneInline(admin.StackedInline):
     formset = shared_choices_formset()
     extra = 0
     show_change_link = True
+    # Each Chinese field with its English twin beside it.
     fields = [
-        ("title", "slug"),
+        ("title", "title_en"),
+        "slug",
         ("date", "precision", "end_date"),
-        ("regions", "venue"),
-        "description",
+        "regions",
+        ("venue", "venue_en"),
+        ("description", "description_en"),
     ]
     # The same picker as the event's own regions.
     autocomplete_fields = ["regions"]
@@ -101,6 +104,9 @@ class KeyFigureInline(LabelledTabularInline):
         "qualifier",
         "qualifier_position",
         "note",
+        "label_en",
+        "text_en",
+        "note_en",
         "as_of",
         "is_headline",
         "sort_order",
@@ -193,8 +199,21 @@ class EventAdmin(PublishableContentAdmin):
     inlines = [MilestoneInline, KeyFigureInline]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": [("year", "rank"), "title", ("short_title", "slug"), "category", "regions"]}),
-        ("内容", {"fields": ["summary", "body", "source"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("year", "rank"),
+                    ("title", "title_en"),
+                    ("short_title", "short_title_en"),
+                    "slug",
+                    "category",
+                    "regions",
+                ]
+            },
+        ),
+        # Each Chinese field with its English twin beside it.
+        ("内容", {"fields": [("summary", "summary_en"), ("body", "body_en"), "source"]}),
         ("图片", {"fields": ["image", "image_alt", "image_preview"]}),
         ("发布", {"fields": [("status", "published_at")]}),
         ("记录", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),

@@ -14,6 +14,7 @@ class ProvinceAdmin(ContentAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "code", "slug"]
     ordering = ["code"]
+    fields = ["code", ("name", "name_en"), ("short_name", "short_name_en"), "slug", "kind"]
 
     def get_queryset(self, request):
         return (

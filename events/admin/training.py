@@ -129,8 +129,19 @@ class TrainingBaseAdmin(PublishableContentAdmin):
     autocomplete_fields = ["batch", "province", "sectors"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["batch", ("name", "slug"), "province", ("host_type", "host_organization")]}),
-        ("内容", {"fields": ["sectors", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "batch",
+                    ("name", "name_en"),
+                    "slug",
+                    "province",
+                    ("host_type", "host_organization"),
+                ]
+            },
+        ),
+        ("内容", {"fields": ["sectors", ("description", "description_en")]}),
         ("图片", {"fields": ["image", "image_alt", "image_preview"]}),
         ("发布", {"fields": [("status", "published_at")]}),
         ("记录", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),

@@ -9,6 +9,12 @@ from events.numerals import chinese_numeral
 from .base import Publishable, PublishableQuerySet, SlugManager, SlugNaturalKeyMixin
 from .chronicle import Event
 from .places import Province
+from .translation import EnglishTwins, english_active
+
+
+def ordinal(number):
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 class AwardKind(models.TextChoices):
@@ -25,7 +31,7 @@ class AwardManager(SlugManager.from_queryset(AwardQuerySet)):
     pass
 
 
-class Award(SlugNaturalKeyMixin, Publishable):
+class Award(EnglishTwins, SlugNaturalKeyMixin, Publishable):
     """One session of an honour, e.g. 第十六届中华技能大奖, with how many received it."""
 
     name = models.CharField("奖项名称", max_length=100, help_text="如 中华技能大奖、全国技术能手。")
@@ -44,6 +50,9 @@ class Award(SlugNaturalKeyMixin, Publishable):
         "获奖者说明", max_length=200, blank=True, help_text="如“一批……单位和个人”。"
     )
     description = models.TextField("说明", blank=True)
+    name_en = models.CharField("英文奖项名称", max_length=200, blank=True)
+    conferring_body_en = models.CharField("英文授予单位", max_length=200, blank=True)
+    description_en = models.TextField("英文说明", blank=True)
     event = models.ForeignKey(
         Event,
         on_delete=models.SET_NULL,
@@ -52,6 +61,8 @@ class Award(SlugNaturalKeyMixin, Publishable):
         related_name="awards",
         verbose_name="相关大事",
     )
+
+    english_fields = ("name", "conferring_body", "description")
 
     objects = AwardManager()
 
@@ -82,6 +93,13 @@ class Award(SlugNaturalKeyMixin, Publishable):
 
     def get_absolute_url(self):
         return reverse("events:award_detail", args=[self.slug])
+
+    @property
+    def heading(self):
+        """第十六届中华技能大奖, or in the English edition 16th China Skills Award."""
+        if not (english_active() and self.name_en):
+            return str(self)
+        return f"{ordinal(self.session_number)} {self.name_en}" if self.session_number else self.name_en
 
     @property
     def session_label(self):

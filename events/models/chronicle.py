@@ -25,17 +25,21 @@ from .base import (
     public_q,
 )
 from .places import Province
+from .translation import EnglishTwins, english_active
 
 FIRST_YEAR = 1949
 LAST_YEAR = 2100
 year_validators = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
 
-class Category(SlugNaturalKeyMixin, models.Model):
+class Category(EnglishTwins, SlugNaturalKeyMixin, models.Model):
     name = models.CharField("名称", max_length=30, unique=True)
+    name_en = models.CharField("英文名称", max_length=60, blank=True)
     slug = models.SlugField("网址名", max_length=50, unique=True)
     description = models.TextField("说明", blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    english_fields = ("name",)
 
     objects = SlugManager()
 
@@ -142,7 +146,7 @@ class EventManager(SlugManager.from_queryset(EventQuerySet)):
     pass
 
 
-class Event(SlugNaturalKeyMixin, Illustrated, Publishable):
+class Event(EnglishTwins, SlugNaturalKeyMixin, Illustrated, Publishable):
     """One of a year's major events (十件大事), in its rank within that year."""
 
     year = models.PositiveSmallIntegerField("年份", validators=year_validators)
@@ -156,6 +160,12 @@ class Event(SlugNaturalKeyMixin, Illustrated, Publishable):
     slug = models.SlugField("网址名", max_length=120, unique=True)
     summary = models.TextField("摘要", max_length=500)
     body = models.TextField("正文", help_text="纯文本；段落之间空一行。")
+    title_en = models.CharField("英文标题", max_length=300, blank=True)
+    short_title_en = models.CharField("英文短标题", max_length=120, blank=True)
+    summary_en = models.TextField("英文摘要", max_length=1000, blank=True)
+    body_en = models.TextField(
+        "英文正文", blank=True, help_text="纯文本；段落之间空一行。留空则英文版显示中文。"
+    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="events", verbose_name="类别"
     )
@@ -176,6 +186,7 @@ class Event(SlugNaturalKeyMixin, Illustrated, Publishable):
     )
 
     IMAGE_FOLDER = "events"
+    english_fields = ("title", "short_title", "summary", "body")
 
     objects = EventManager()
 
@@ -225,11 +236,12 @@ class Event(SlugNaturalKeyMixin, Illustrated, Publishable):
 
     @property
     def rank_label(self):
-        return chinese_numeral(self.rank)
+        """一 … 十 in Chinese; the English edition writes the number."""
+        return str(self.rank) if english_active() else chinese_numeral(self.rank)
 
     @property
     def paragraphs(self):
-        return split_paragraphs(self.body)
+        return split_paragraphs(self.localized.body)
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -258,7 +270,7 @@ class MilestoneManager(SlugManager.from_queryset(MilestoneQuerySet)):
     pass
 
 
-class Milestone(SlugNaturalKeyMixin, Timestamped):
+class Milestone(EnglishTwins, SlugNaturalKeyMixin, Timestamped):
     """A dated step of an event, at the precision the source gives: a day, a month or a year."""
 
     event = models.ForeignKey(
@@ -267,6 +279,8 @@ class Milestone(SlugNaturalKeyMixin, Timestamped):
     slug = models.SlugField("网址名", max_length=120, unique=True)
     title = models.CharField("标题", max_length=200)
     description = models.TextField("内容")
+    title_en = models.CharField("英文标题", max_length=300, blank=True)
+    description_en = models.TextField("英文内容", blank=True)
     date = models.DateField("日期", help_text="按月或按年记载时，填该月或该年的第一天，并选择相应精度。")
     end_date = models.DateField("结束日期", null=True, blank=True, help_text="时间段的最后一个日、月或年。")
     precision = models.CharField(
@@ -276,6 +290,9 @@ class Milestone(SlugNaturalKeyMixin, Timestamped):
     venue = models.CharField(
         "地点", max_length=100, blank=True, help_text="如 中南海、国务院新闻办公室、沿黄九省区。"
     )
+    venue_en = models.CharField("英文地点", max_length=200, blank=True)
+
+    english_fields = ("title", "description", "venue")
 
     objects = MilestoneManager()
 
@@ -308,7 +325,7 @@ class Milestone(SlugNaturalKeyMixin, Timestamped):
 
     @property
     def date_text(self):
-        return dates.chinese_range(self.date, self.end_date, self.precision)
+        return dates.local_range(self.date, self.end_date, self.precision)
 
     @property
     def date_iso(self):
@@ -370,7 +387,7 @@ class KeyFigureManager(models.Manager):
         return self.get(event__slug=event_slug, key=key)
 
 
-class KeyFigure(models.Model):
+class KeyFigure(EnglishTwins, models.Model):
     """A number the source states — value, 万/亿, unit and qualifier — so 近12万人次 stays 近12万人次."""
 
     event = models.ForeignKey(
@@ -399,6 +416,13 @@ class KeyFigure(models.Model):
     )
     is_headline = models.BooleanField("首页展示", default=False)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    label_en = models.CharField("英文说明", max_length=200, blank=True)
+    text_en = models.CharField(
+        "英文写法", max_length=100, blank=True, help_text="数字在英文中的写法，如 nearly 120,000 visits。"
+    )
+    note_en = models.CharField("英文补充", max_length=300, blank=True)
+
+    english_fields = ("label", "text", "note")
 
     objects = KeyFigureManager()
 

@@ -2,6 +2,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from .translation import EnglishTwins
+
 
 class ProvinceKind(models.TextChoices):
     MUNICIPALITY = "municipality", "直辖市"
@@ -16,7 +18,7 @@ class ProvinceManager(models.Manager):
         return self.get(code=code)
 
 
-class Province(models.Model):
+class Province(EnglishTwins, models.Model):
     """A provincial-level division (GB/T 2260), or 新疆生产建设兵团, which reports like one."""
 
     code = models.CharField(
@@ -30,6 +32,10 @@ class Province(models.Model):
     short_name = models.CharField("简称", max_length=10, unique=True)
     slug = models.SlugField("网址名", max_length=30, unique=True)
     kind = models.CharField("类型", max_length=20, choices=ProvinceKind.choices)
+    name_en = models.CharField("英文名称", max_length=60, blank=True)
+    short_name_en = models.CharField("英文简称", max_length=60, blank=True)
+
+    english_fields = ("name", "short_name")
 
     objects = ProvinceManager()
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from .base import Illustrated, Publishable, PublishableQuerySet, SlugManager, SlugNaturalKeyMixin, public_q
 from .chronicle import Event, Milestone, Qualifier, year_validators
 from .places import Province
+from .translation import EnglishTwins
 
 
 class HostType(models.TextChoices):
@@ -173,7 +174,7 @@ class TrainingBaseManager(SlugManager.from_queryset(TrainingBaseQuerySet)):
     pass
 
 
-class TrainingBase(SlugNaturalKeyMixin, Illustrated, Publishable):
+class TrainingBase(EnglishTwins, SlugNaturalKeyMixin, Illustrated, Publishable):
     """A named base or studio, e.g. 北京轻工技师学院 or 梁自旺技能大师工作室."""
 
     batch = models.ForeignKey(
@@ -193,8 +194,11 @@ class TrainingBase(SlugNaturalKeyMixin, Illustrated, Publishable):
     host_organization = models.CharField("依托单位", max_length=100, blank=True)
     sectors = models.ManyToManyField(Sector, blank=True, related_name="training_bases", verbose_name="领域")
     description = models.TextField("简介", blank=True)
+    name_en = models.CharField("英文名称", max_length=200, blank=True)
+    description_en = models.TextField("英文简介", blank=True)
 
     IMAGE_FOLDER = "bases"
+    english_fields = ("name", "description")
 
     objects = TrainingBaseManager()
 

@@ -6,6 +6,7 @@ from django import template
 
 from events import dates
 from events.dates import DatePrecision
+from events.models.translation import english_active
 
 register = template.Library()
 
@@ -20,10 +21,12 @@ def timeperiod(value, precision=DatePrecision.DAY):
         start, end = value, None
     else:
         start, end, precision = value.date, value.end_date, value.precision
-    start_text = dates.chinese_date(start, precision)
+    start_text = dates.local_date(start, precision)
     context = {"start": start_text, "start_iso": dates.iso_date(start, precision), "end": ""}
     if end and end != start:
-        full = dates.chinese_range(start, end, precision)
-        context["end"] = full.removeprefix(f"{start_text}至")
+        english = english_active()
+        full = dates.local_range(start, end, precision)
+        context["end"] = full.removeprefix(f"{start_text} to " if english else f"{start_text}至")
         context["end_iso"] = dates.iso_date(end, precision)
+        context["to"] = " to " if english else "至"
     return context

@@ -7,8 +7,11 @@ queries however much content there is.
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from .. import dates
 from ..content_version import content_cached
 from ..dates import DatePrecision
 from ..filters import AwardFilter, EventFilter, MilestoneFilter, TrainingBaseFilter
@@ -46,8 +49,8 @@ class EventListView(PublicListView):
     model = Event
     filterset_class = EventFilter
     template_name = "events/event_list.html"
-    page_title = "大事"
-    page_description = "历年职业能力建设领域大事，可按年份、类别、地区和关键词筛选。"
+    page_title = _("大事")
+    page_description = _("历年职业能力建设领域大事，可按年份、类别、地区和关键词筛选。")
 
     def get_queryset(self):
         return super().get_queryset().select_related("category").prefetch_related("regions").defer("body")
@@ -84,17 +87,22 @@ class EventDetailView(PublicDetailMixin, DetailView):
         )
 
     def get_page_title(self):
-        return f"{self.object.year}年大事{self.object.rank_label}：{self.object.short_title}"
+        event = self.object
+        return gettext("%(year)s年大事%(rank)s：%(title)s") % {
+            "year": event.year,
+            "rank": event.rank_label,
+            "title": event.localized.short_title,
+        }
 
     def get_page_description(self):
-        return self.object.summary
+        return self.object.localized.summary
 
     def get_breadcrumbs(self):
         year_url = reverse("events:event_list") + f"?year={self.object.year}"
         return [
-            ("大事", reverse("events:event_list")),
-            (f"{self.object.year}年", year_url),
-            (self.object.short_title, None),
+            (gettext("大事"), reverse("events:event_list")),
+            (gettext("%(year)s年") % {"year": self.object.year}, year_url),
+            (self.object.localized.short_title, None),
         ]
 
     def get_context_data(self, **kwargs):
@@ -107,7 +115,7 @@ class EventDetailView(PublicDetailMixin, DetailView):
             .for_year(self.object.year)
             .filter(rank__gte=rank - SIDE_LIST_REACH - 1, rank__lte=rank + SIDE_LIST_REACH + 1)
             .order_by("rank")
-            .only("year", "rank", "slug", "short_title")
+            .only("year", "rank", "slug", "short_title", "short_title_en")
         )
         earlier = [event for event in siblings if event.rank < rank]
         later = [event for event in siblings if event.rank > rank]
@@ -124,8 +132,8 @@ class MilestoneListView(PublicListView):
     filterset_class = MilestoneFilter
     template_name = "events/milestone_list.html"
     paginate_by = 50
-    page_title = "时间线"
-    page_description = "职业能力建设大事的时间线：按月排列的各个节点，可按年份、月份、地区和所属大事筛选。"
+    page_title = _("时间线")
+    page_description = _("职业能力建设大事的时间线：按月排列的各个节点，可按年份、月份、地区和所属大事筛选。")
 
     def get_queryset(self):
         return public_milestones().order_by(*TIMELINE_ORDER)
@@ -142,10 +150,13 @@ def group_by_month(milestones):
     for milestone in milestones:
         if milestone.precision == DatePrecision.YEAR:
             key = (milestone.date.year, None)
-            label, iso = f"{milestone.date.year}年（全年）", f"{milestone.date.year:04d}"
+            label, iso = (
+                gettext("%(year)s年（全年）") % {"year": milestone.date.year},
+                f"{milestone.date.year:04d}",
+            )
         else:
             key = (milestone.date.year, milestone.date.month)
-            label = f"{milestone.date.year}年{milestone.date.month}月"
+            label = dates.local_date(milestone.date, DatePrecision.MONTH)
             iso = f"{milestone.date.year:04d}-{milestone.date.month:02d}"
         if not groups or groups[-1]["key"] != key:
             groups.append({"key": key, "label": label, "iso": iso, "milestones": []})
@@ -178,22 +189,22 @@ class MilestoneDetailView(PublicDetailMixin, DetailView):
         return not obj.event.is_public
 
     def get_page_title(self):
-        return f"{self.object.date_text} {self.object.title}"
+        return f"{self.object.date_text} {self.object.localized.title}"
 
     def get_page_description(self):
-        return self.object.description[:150]
+        return self.object.localized.description[:150]
 
     def get_breadcrumbs(self):
         return [
-            ("时间线", reverse("events:milestone_list")),
-            (self.object.title, None),
+            (gettext("时间线"), reverse("events:milestone_list")),
+            (self.object.localized.title, None),
         ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["event_milestones"] = list(
             self.object.event.milestones.order_by(*TIMELINE_ORDER).only(
-                "slug", "title", "date", "end_date", "precision", "event"
+                "slug", "title", "title_en", "date", "end_date", "precision", "event"
             )
         )
         return context
@@ -203,8 +214,8 @@ class AwardListView(PublicListView):
     model = Award
     filterset_class = AwardFilter
     template_name = "events/award_list.html"
-    page_title = "奖项"
-    page_description = "职业能力建设领域的表彰奖励：届次、授予日期、授予单位与获奖人数。"
+    page_title = _("奖项")
+    page_description = _("职业能力建设领域的表彰奖励：届次、授予日期、授予单位与获奖人数。")
 
     def get_queryset(self):
         return super().get_queryset().select_related("event")
@@ -225,16 +236,22 @@ class AwardDetailView(PublicDetailMixin, DetailView):
         )
 
     def get_page_title(self):
-        return str(self.object)
+        return self.object.heading
 
     def get_page_description(self):
         award = self.object
-        count = f"，获奖{award.recipient_count}名" if award.recipient_count is not None else ""
-        day = award.conferred_on
-        return f"{award}：{day.year}年{day.month}月{day.day}日由{award.conferring_body}授予{count}。"
+        values = {
+            "award": award.heading,
+            "date": dates.local_date(award.conferred_on, DatePrecision.DAY),
+            "body": award.localized.conferring_body,
+            "count": award.recipient_count,
+        }
+        if award.recipient_count is None:
+            return gettext("%(award)s：%(date)s由%(body)s授予。") % values
+        return gettext("%(award)s：%(date)s由%(body)s授予，获奖%(count)s名。") % values
 
     def get_breadcrumbs(self):
-        return [("奖项", reverse("events:award_list")), (str(self.object), None)]
+        return [(gettext("奖项"), reverse("events:award_list")), (self.get_page_title(), None)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -253,8 +270,8 @@ class TrainingBaseListView(PublicListView):
     filterset_class = TrainingBaseFilter
     template_name = "events/trainingbase_list.html"
     paginate_by = 50
-    page_title = "培训载体目录"
-    page_description = (
+    page_title = _("培训载体目录")
+    page_description = _(
         "国家级高技能人才培训基地、技能大师工作室和技能根基工程培训基地目录，"
         "可按类型、地区、依托单位、领域和年份查找。"
     )
@@ -317,7 +334,7 @@ class TrainingBaseDetailView(PublicDetailMixin, DetailView):
         )
 
     def get_page_title(self):
-        return self.object.name
+        return self.object.localized.name
 
     def get_page_description(self):
         base = self.object
@@ -327,9 +344,9 @@ class TrainingBaseDetailView(PublicDetailMixin, DetailView):
     def get_breadcrumbs(self):
         kind = self.object.batch.kind
         return [
-            ("培训载体目录", reverse("events:base_list")),
+            (gettext("培训载体目录"), reverse("events:base_list")),
             (kind.name, reverse("events:base_list") + f"?kind={kind.slug}"),
-            (self.object.name, None),
+            (self.object.localized.name, None),
         ]
 
     def get_context_data(self, **kwargs):
@@ -348,13 +365,15 @@ class ProvinceDetailView(PageMixin, DetailView):
     template_name = "events/province_detail.html"
 
     def get_page_title(self):
-        return self.object.name
+        return self.object.localized.name
 
     def get_page_description(self):
-        return f"{self.object.name}的职业能力建设大事、节点、获奖者和培训载体。"
+        return gettext("%(name)s的职业能力建设大事、节点、获奖者和培训载体。") % {
+            "name": self.object.localized.name
+        }
 
     def get_breadcrumbs(self):
-        return [(self.object.name, None)]
+        return [(self.object.localized.name, None)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

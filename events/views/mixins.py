@@ -147,6 +147,8 @@ class PublicDetailMixin(PageMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["preview"] = self.is_preview(self.object)
+        # The English edition shows an item without an English name in Chinese, with a notice.
+        context["untranslated"] = getattr(self.object, "lacks_english", False)
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -5,12 +5,15 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from .. import search
 from ..content_version import content_cached
 from ..models import Award, Edition, Event, KeyFigure, Province, TrainingBaseKind
+from ..models.translation import english_active
 from .content import public_bases, public_milestones
 from .mixins import PageMixin
 
@@ -26,6 +29,9 @@ KEY_FIGURE_FIELDS = (
     "qualifier_position",
     "note",
     "sort_order",
+    "label_en",
+    "text_en",
+    "note_en",
 )
 RESULTS_PER_TYPE = 20
 
@@ -38,10 +44,14 @@ class HomeView(PageMixin, TemplateView):
     """
 
     template_name = "events/home.html"
-    page_description = "职业能力建设大事记：历年职业能力建设领域十件大事、时间线、表彰奖励和培训载体目录。"
+    page_description = _("职业能力建设大事记：历年职业能力建设领域十件大事、时间线、表彰奖励和培训载体目录。")
 
     def get_page_title(self):
-        return str(self.edition) if self.edition else "职业能力建设大事记"
+        if not self.edition:
+            return gettext("职业能力建设大事记")
+        if english_active():
+            return gettext("%(year)s年职业能力建设领域十件大事") % {"year": self.edition.year}
+        return str(self.edition)
 
     def get_breadcrumbs(self):
         return []
@@ -69,7 +79,7 @@ class HomeView(PageMixin, TemplateView):
                     event__in=[event.pk for event in events[:HOME_EVENTS]], is_headline=True
                 )
                 .select_related("event")
-                .only("event__slug", "event__short_title", *KEY_FIGURE_FIELDS)
+                .only("event__slug", "event__short_title", "event__short_title_en", *KEY_FIGURE_FIELDS)
                 .order_by("event__rank", "sort_order", "id")
             )
         context["year"] = self.year
@@ -101,12 +111,12 @@ class SearchForm(forms.Form):
 
 class SearchView(PageMixin, TemplateView):
     template_name = "events/search.html"
-    page_title = "搜索"
-    page_description = "在大事、时间线节点、奖项和培训载体中搜索。"
+    page_title = _("搜索")
+    page_description = _("在大事、时间线节点、奖项和培训载体中搜索。")
 
     def get_page_title(self):
         query = self.query
-        return f"搜索：{query}" if query else "搜索"
+        return gettext("搜索：%(query)s") % {"query": query} if query else gettext("搜索")
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET or None)
@@ -134,23 +144,28 @@ class SearchView(PageMixin, TemplateView):
         sources = [
             (
                 "events",
-                "大事",
+                gettext("大事"),
                 search.search_events(Event.objects.published().select_related("category"), query),
                 reverse("events:event_list"),
             ),
             (
                 "milestones",
-                "时间线节点",
+                gettext("时间线节点"),
                 search.search_milestones(public_milestones(), query).order_by("-date", "id"),
                 reverse("events:milestone_list"),
             ),
             (
                 "awards",
-                "奖项",
+                gettext("奖项"),
                 search.search_awards(Award.objects.published(), query),
                 reverse("events:award_list"),
             ),
-            ("bases", "培训载体", search.search_bases(public_bases(), query), reverse("events:base_list")),
+            (
+                "bases",
+                gettext("培训载体"),
+                search.search_bases(public_bases(), query),
+                reverse("events:base_list"),
+            ),
         ]
         groups = []
         for key, label, queryset, list_url in sources:
@@ -181,8 +196,8 @@ class SiteMapView(PageMixin, TemplateView):
     """
 
     template_name = "events/site_map.html"
-    page_title = "网站地图"
-    page_description = "职业能力建设大事记的全部栏目：按年份的大事、时间线和奖项，按类型和地区的培训载体。"
+    page_title = _("网站地图")
+    page_description = _("职业能力建设大事记的全部栏目：按年份的大事、时间线和奖项，按类型和地区的培训载体。")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -198,14 +213,14 @@ class SiteMapView(PageMixin, TemplateView):
             list(
                 Event.objects.published()
                 .for_year(years[0])
-                .only("slug", "year", "rank", "short_title")
+                .only("slug", "year", "rank", "short_title", "short_title_en")
                 .order_by("rank")
             )
             if years
             else []
         )
         context["base_kinds"] = list(TrainingBaseKind.objects.only("slug", "name"))
-        context["regions"] = list(Province.objects.only("slug", "name").order_by("code"))
+        context["regions"] = list(Province.objects.only("slug", "name", "name_en").order_by("code"))
         return context
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0010_plain_line_endings'),
+        ('events', '0012_staged_uploads_in_storage'),
     ]
 
     operations = [

@@ -34,6 +34,7 @@ VIEW_PARAMETERS = {
     "search": ("q",),
     "sitemap_section": ("p",),
     "milestone_calendar": ("year", "month", "region", "event", "q"),
+    "display_mode": ("mode", "next"),  # never cached, but it must see what it reads
 }
 
 

@@ -6,19 +6,10 @@ from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.db import connection
 
-from events.models import Award
 from events.search import SEARCHED_FIELDS
 
-# Strict: once the Award admin searches the field, this mark fails and must go.
-ADMIN_NOT_YET = pytest.mark.xfail(
-    strict=True, reason="the Award admin does not search recipients_description yet"
-)
 
-
-@pytest.mark.parametrize(
-    "model",
-    [pytest.param(model, marks=ADMIN_NOT_YET) if model is Award else model for model in SEARCHED_FIELDS],
-)
+@pytest.mark.parametrize("model", list(SEARCHED_FIELDS))
 def test_the_admin_searches_every_field_the_public_search_reads(model):
     missing = set(SEARCHED_FIELDS[model]) - set(admin.site._registry[model].search_fields)
 

@@ -35,7 +35,15 @@ class AwardAdmin(PublishableContentAdmin):
         "site_link",
     ]
     list_filter = [ConferredYearFilter, "kind", "conferring_body"]
-    search_fields = ["name", "slug", "conferring_body", "ceremony", "description", "recipients__name"]
+    search_fields = [
+        "name",
+        "slug",
+        "conferring_body",
+        "ceremony",
+        "description",
+        "recipients_description",
+        "recipients__name",
+    ]
     date_hierarchy = "conferred_on"
     ordering = ["-conferred_on", "name"]
     autocomplete_fields = ["event"]

@@ -16,7 +16,6 @@ back, so the database is exactly as it was. An interrupt or a crash rolls back t
 """
 
 import difflib
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import islice
@@ -25,6 +24,7 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import FileField, Q, UniqueConstraint
 from django.utils import timezone
+from tqdm import tqdm
 
 from ..content_version import content_changed
 from ..models import PublicationStatus
@@ -767,26 +767,25 @@ def run_import(sources, *, dry_run=False, batch_size=BATCH_SIZE, progress=None, 
 
 
 class TerminalProgress:
-    """A one-line progress display for a terminal, redrawn at most a few times a second."""
+    """The import's progress on a terminal, by bytes read, with the records read so far."""
 
     def __init__(self, stream, interval=0.25):
         self.stream = stream
         self.interval = interval
-        self.last = 0.0
-        self.started = time.monotonic()
+        self.bar = None
 
     def __call__(self, importer, done=False):
-        now = time.monotonic()
-        if not done and now - self.last < self.interval:
-            return
-        self.last = now
-        total = importer.bytes_total or 1
-        share = min(importer.bytes_read / total, 1.0)
-        width = 30
-        bar = "█" * int(share * width) + "·" * (width - int(share * width))
-        elapsed = now - self.started
-        line = f"\r导入中 [{bar}] {share:4.0%}  已读 {importer.report.records_read:,} 条  {elapsed:5.1f} 秒"
+        if self.bar is None:
+            self.bar = tqdm(
+                total=importer.bytes_total or None,
+                desc="导入中",
+                unit="B",
+                unit_scale=True,
+                file=self.stream,
+                mininterval=self.interval,
+                dynamic_ncols=True,
+            )
+        self.bar.set_postfix_str(f"已读 {importer.report.records_read:,} 条", refresh=False)
+        self.bar.update(importer.bytes_read - self.bar.n)
         if done:
-            line += "\n"
-        self.stream.write(line)
-        self.stream.flush()
+            self.bar.close()

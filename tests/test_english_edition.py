@@ -101,6 +101,9 @@ def test_english_feed_and_sitemap(client, seed_content):
     assert "http://testserver/en/sitemap-events.xml" in index
     section = client.get("/en/sitemap-events.xml").content.decode()
     assert "<loc>http://testserver/en/events/2023-world-skills-museum/</loc>" in section
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /en/search/\n" in robots
+    assert "Sitemap: http://testserver/sitemap.xml\nSitemap: http://testserver/en/sitemap.xml\n" in robots
     chinese = client.get("/sitemap-events.xml").content.decode()
     assert "<loc>http://testserver/events/2023-world-skills-museum/</loc>" in chinese
 

@@ -5,7 +5,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -231,8 +231,12 @@ class RobotsView(View):
             "Disallow: /admin/",
             "Disallow: /search/",
             "Disallow: /display/",
+            "Disallow: /en/search/",
+            "Disallow: /en/display/",
             f"Sitemap: {request.build_absolute_uri(reverse('events:sitemap'))}",
         ]
+        with override("en"):
+            lines.append(f"Sitemap: {request.build_absolute_uri(reverse('events:sitemap'))}")
         return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

@@ -136,8 +136,14 @@ class Publisher:
 
     def __enter__(self):
         self.output = tempfile.TemporaryFile()
+        # An editor's save runs in an app server, at the app servers' priority.
+        niceness = int(self.env.get("EDGE_APP_NICE") or 0)
         self.process = subprocess.Popen(
-            [sys.executable, "-c", PUBLISHER], cwd=PROJECT, env=self.env, stdout=self.output
+            [sys.executable, "-c", PUBLISHER],
+            cwd=PROJECT,
+            env=self.env,
+            stdout=self.output,
+            preexec_fn=lambda: os.nice(niceness),
         )
         return self
 
@@ -296,7 +302,8 @@ def main():
 
 `benchmarks/edge_load.py`: the stack `make edge` runs (deploy/edge.py: {nginx_version}
 with the repo's configuration, its micro-cache and `proxy_cache_lock`; gunicorn with
-production settings, {workers} single-threaded workers per instance; Redis page cache;
+production settings, {workers} single-threaded workers per instance, niceness
+{os.environ.get("EDGE_APP_NICE") or 0}; Redis page cache;
 PostgreSQL), driven by {run_line}, each page followed by a static file of exactly the same
 size that the same nginx serves from disk. "page/static" is the page's throughput as a
 share of its twin's; "to the app" counts the requests that reached gunicorn during the

@@ -18,6 +18,8 @@ configuration is deploy/nginx/*.template filled from these variables and the Dja
   `client_max_body_size`; a larger request body is answered 413.
 - `EDGE_SERVER_NAME` (`_`, any name), `EDGE_ACCESS_LOG` (`EDGE_DIR/logs/access.log`, or `off`).
 - `EDGE_USER` (nobody): started as root, nginx switches to this user before it starts.
+- `EDGE_APP_NICE` (0): the niceness of the app servers started here; above 0 they yield
+  the CPU to nginx.
 - `TLS_CERTIFICATE`, `TLS_CERTIFICATE_KEY` (none): PEM files; with both, the TLS server is
   on at `TLS_PORT` (8443) and plain HTTP only redirects to it.
 
@@ -172,6 +174,11 @@ class Edge:
             group = user.pw_gid
         return user.pw_uid, group
 
+    def lower_priority(self):
+        """EDGE_APP_NICE: app servers on nginx's machine may yield the CPU to it, so a page
+        rendered in the background never slows the cached ones nginx is sending."""
+        os.nice(int(self.environ.get("EDGE_APP_NICE") or 0))
+
     def app_environment(self, socket):
         env = dict(self.environ)
         env["GUNICORN_BIND"] = f"unix:{socket}"
@@ -191,7 +198,11 @@ class Edge:
         for socket in self.sockets:
             socket.unlink(missing_ok=True)
             command = [str(gunicorn), "skillsite.wsgi", "--control-socket", str(socket.with_suffix(".ctl"))]
-            self.processes.append(subprocess.Popen(command, cwd=PROJECT, env=self.app_environment(socket)))
+            self.processes.append(
+                subprocess.Popen(
+                    command, cwd=PROJECT, env=self.app_environment(socket), preexec_fn=self.lower_priority
+                )
+            )
         user = self.nginx_user()
         if user:
             for path in [self.prefix, *self.prefix.rglob("*")]:

@@ -269,3 +269,15 @@ def test_a_hostile_upload_gets_a_report_and_leaves_no_staged_file(
     assert "未导入任何数据" in response.content.decode()
     assert not StagedImport.objects.exists()
     assert not list(tmp_path.glob("staged-imports/*"))
+
+
+def test_a_list_of_thousands_of_references_is_one_error_not_thousands(unchanged, tmp_path):
+    path = write_json(
+        tmp_path / "regions.json",
+        [{"model": "events.milestone", "fields": MILESTONE | {"regions": ["火星"] * 5000}}],
+    )
+
+    errors = import_fails(path)
+
+    assert "字段「地区」：一个字段最多引用 1000 项。" in errors
+    assert "火星" not in errors

@@ -21,6 +21,9 @@ MAX_STRING_BYTES = 512 * 1024
 MAX_RECORD_BYTES = 1024 * 1024
 # Values of one record once YAML aliases are expanded: scalars, lists and mappings.
 MAX_RECORD_VALUES = 10_000
+# References in one list field (regions, sectors): far more than there are provinces or
+# sectors, few enough that a refused list costs one message, not one per item.
+MAX_LIST_ITEMS = 1000
 # Problems kept with their text; beyond that only counted, so a file of a million bad
 # records cannot fill the memory with its report.
 MAX_PROBLEMS_KEPT = 1000

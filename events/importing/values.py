@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from .limits import MAX_DEPTH, depth_of
+from .limits import MAX_DEPTH, MAX_LIST_ITEMS, MAX_RECORD_VALUES, depth_of
 from .readers import split_list
 
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "对", "t"}
@@ -46,9 +46,12 @@ def _check_structure(value):
     """A JSON value: nested within the limit, every text in it storable."""
     if depth_of(value) > MAX_DEPTH:
         raise ValidationError(f"嵌套超过 {MAX_DEPTH} 层。", code="too_deep")
-    pending = [value]
+    pending, seen = [value], 0
     while pending:
         item = pending.pop()
+        seen += 1
+        if seen > MAX_RECORD_VALUES:
+            raise ValidationError(f"值过多：超过 {MAX_RECORD_VALUES:,} 项。", code="too_many_items")
         if isinstance(item, str):
             check_text(item)
         elif isinstance(item, dict):
@@ -137,7 +140,9 @@ def convert(model_field, value, *, from_csv=False):
         items = split_list(value) if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)):
             raise ValidationError("应为一组引用（列表）。", code="invalid_list")
-        return [reference_key(item) for item in items]
+        if len(items) > MAX_LIST_ITEMS:
+            raise ValidationError(f"一个字段最多引用 {MAX_LIST_ITEMS} 项。", code="too_many_items")
+        return list(dict.fromkeys(reference_key(item) for item in items))
     if kind == "reference":
         if value is None or (from_csv and str(value).strip() == ""):
             return None

@@ -142,6 +142,8 @@ def write_media(media_root):
         Image.new("RGB", (4, 4), "red").save(buffer, image_format)
         (media_root / name).write_bytes(buffer.getvalue())
     (media_root / "upload.html").write_text("<script>alert(1)</script>")
+    (media_root / "staged-imports").mkdir(exist_ok=True)
+    (media_root / "staged-imports" / "waiting").write_text("[]")
 
 
 class Stack:
@@ -274,6 +276,12 @@ def test_uploads_are_served_with_their_image_type_and_nothing_else_renders(stack
         "icon.gif": "image/gif",
         "upload.html": "application/octet-stream",
     }
+
+
+def test_import_files_waiting_for_confirmation_are_not_served(stack):
+    status, _headers, _body = stack.get("/media/staged-imports/waiting")
+
+    assert status == 404
 
 
 def post_with_length(stack, path, length, body=b""):

@@ -13,6 +13,14 @@ EDITOR = "编辑"
 PUBLISHER = "发布者"
 
 
+# The migration steps that make the staff groups' permissions, in order.
+GROUP_MIGRATIONS = (
+    ("0002_editorial_groups", "create_groups"),
+    ("0009_workflow_permissions", "update_groups"),
+    ("0011_import_permission_on_staged_uploads", "move_permissions"),
+)
+
+
 def ensure_groups():
     """The staff groups as the migrations make them, again: a transactional test's flush empties
     every table, the groups' too."""
@@ -24,11 +32,7 @@ def ensure_groups():
     if Group.objects.filter(name__in=[EDITOR, PUBLISHER]).count() == 2:
         return
     loader = MigrationExecutor(connection).loader
-    for name, function in (
-        ("0002_editorial_groups", "create_groups"),
-        ("0009_workflow_permissions", "update_groups"),
-        ("0011_import_permission_on_staged_uploads", "move_permissions"),
-    ):
+    for name, function in GROUP_MIGRATIONS:
         migration = importlib.import_module(f"events.migrations.{name}")
         getattr(migration, function)(loader.project_state(("events", name)).apps, None)
 

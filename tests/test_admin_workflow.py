@@ -18,7 +18,7 @@ from editorial.models import HistoryEntry
 from events.models import Award, Event, PublicationStatus, TrainingBase
 
 from .factories import make_award, make_category, make_event, make_training_base
-from .staff import EDITOR, PUBLISHER, form_post_data, staff_client
+from .staff import EDITOR, GROUP_MIGRATIONS, PUBLISHER, form_post_data, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +78,7 @@ def test_the_groups_migrations_can_run_again_without_changes():
     before = {group.name: set(group.permissions.all()) for group in Group.objects.all()}
 
     for _ in range(2):
-        for name, function in (
-            ("0002_editorial_groups", "create_groups"),
-            ("0009_workflow_permissions", "update_groups"),
-        ):
+        for name, function in GROUP_MIGRATIONS:
             migration = importlib.import_module(f"events.migrations.{name}")
             state_apps = executor.loader.project_state(("events", name)).apps
             getattr(migration, function)(state_apps, None)

@@ -249,3 +249,18 @@ def test_a_publisher_edits_adds_a_milestone_and_publishes_on_a_phone(pages, admi
     assert page.locator("p", has_text="手机上写的第一段。").inner_text() == "手机上写的第一段。"
     page.goto(admin_site.url + "/milestones/?year=2023&month=11")
     assert page.get_by_text("手机上添加的节点").count() >= 1
+
+
+def test_the_import_page_and_its_report_fit_and_speak_chinese(pages, admin_site, tmp_path):
+    refused = tmp_path / "04_events.csv"
+    refused.write_text("slug,year,rank\nbad-event,二〇二三,1\n", encoding="utf-8")
+    for width, page in pages.items():
+        page.goto(admin_site.url + "/admin/import/")
+        assert page_overflow(page) <= 0, f"the import page scrolls sideways at {width}"
+        assert english_on(page) == [], f"the import page at {width}"
+
+        page.set_input_files("input[type=file]", str(refused))
+        page.click("input[type=submit][value=检查文件]")
+        assert page.locator(".errornote, .errorlist, table").count() > 0
+        assert page_overflow(page) <= 0, f"the import report scrolls sideways at {width}"
+        assert english_on(page) == [], f"the import report at {width}"

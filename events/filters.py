@@ -8,6 +8,8 @@ from django.db.models.functions import ExtractYear
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from . import search
@@ -25,7 +27,20 @@ from .models import (
     TrainingBaseKind,
 )
 
-MONTH_CHOICES = [(month, f"{month}月") for month in range(1, 13)]
+MONTH_CHOICES = [
+    (1, _("1月")),
+    (2, _("2月")),
+    (3, _("3月")),
+    (4, _("4月")),
+    (5, _("5月")),
+    (6, _("6月")),
+    (7, _("7月")),
+    (8, _("8月")),
+    (9, _("9月")),
+    (10, _("10月")),
+    (11, _("11月")),
+    (12, _("12月")),
+]
 
 # The timeline's event select offers at most this many of a year's events (a year has ten);
 # a longer list would only make the form as long as the archive.
@@ -33,7 +48,11 @@ EVENT_CHOICES = 50
 
 
 def year_choices(years):
-    return [(year, f"{year}年") for year in sorted({year for year in years if year}, reverse=True)]
+    return [(year, _year_label(year)) for year in sorted({year for year in years if year}, reverse=True)]
+
+
+def _year_label(year):
+    return f"{year}年" if not (get_language() or "").startswith("en") else str(year)
 
 
 class OptionListSelect(forms.Select):
@@ -96,7 +115,7 @@ class SearchFilter(django_filters.CharFilter):
     """The `q` box of a list, matching as the site search does."""
 
     def __init__(self, search_function, **kwargs):
-        kwargs.setdefault("label", "关键词")
+        kwargs.setdefault("label", _("关键词"))
         kwargs.setdefault("max_length", search.MAX_QUERY_LENGTH)
         kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search"}))
         super().__init__(**kwargs)
@@ -111,8 +130,8 @@ class YearFilter(django_filters.ChoiceFilter):
     """A year picked from the years that have content; the choices are set by the FilterSet."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "年份")
-        kwargs.setdefault("empty_label", "全部年份")
+        kwargs.setdefault("label", _("年份"))
+        kwargs.setdefault("empty_label", _("全部年份"))
         kwargs.setdefault("choices", [])
         super().__init__(**kwargs)
 
@@ -146,13 +165,19 @@ class ReferenceChoiceIterator(ModelChoiceIterator):
 
     def options(self):
         queryset = self.queryset
-        key = f"choices:{queryset.model._meta.label}:{self.field.to_field_name}"
+        language = get_language() or ""
+        key = f"choices:{queryset.model._meta.label}:{self.field.to_field_name}:{language}"
         return content_cached(
             key,
-            lambda: [
-                (self.field.prepare_value(row), self.field.label_from_instance(row)) for row in queryset
-            ],
+            lambda: [(self.field.prepare_value(row), self.label_of(row)) for row in queryset],
         )
+
+    def label_of(self, row):
+        """A row's name in the active language (its English twin on English pages, if filled)."""
+        localized = getattr(row, "localized", None)
+        if localized is not None and "name" in row.english_fields:
+            return localized.name
+        return self.field.label_from_instance(row)
 
 
 class ReferenceChoiceField(ModelChoiceField):
@@ -183,9 +208,11 @@ class PublicFilterSet(django_filters.FilterSet):
 
 class EventFilter(PublicFilterSet):
     year = YearFilter(method="filter_year")
-    category = ReferenceChoiceFilter(queryset=Category.objects.all(), label="类别", empty_label="全部类别")
+    category = ReferenceChoiceFilter(
+        queryset=Category.objects.all(), label=_("类别"), empty_label=_("全部类别")
+    )
     region = ReferenceChoiceFilter(
-        field_name="regions", queryset=Province.objects.all(), label="地区", empty_label="全部地区"
+        field_name="regions", queryset=Province.objects.all(), label=_("地区"), empty_label=_("全部地区")
     )
     q = SearchFilter(search.search_events)
 
@@ -212,16 +239,16 @@ class MilestoneFilterForm(PublicFilterForm):
 class MilestoneFilter(PublicFilterSet):
     year = YearFilter(method="filter_year")
     month = django_filters.ChoiceFilter(
-        label="月份", choices=MONTH_CHOICES, empty_label="全部月份", method="filter_month"
+        label=_("月份"), choices=MONTH_CHOICES, empty_label=_("全部月份"), method="filter_month"
     )
     region = ReferenceChoiceFilter(
-        field_name="regions", queryset=Province.objects.all(), label="地区", empty_label="全部地区"
+        field_name="regions", queryset=Province.objects.all(), label=_("地区"), empty_label=_("全部地区")
     )
     event = SlugChoiceFilter(
         # A callable, so "published" is decided at each request, not once at import.
         queryset=lambda request: Event.objects.published().order_by("-year", "rank"),
-        label="所属大事",
-        empty_label="全部大事",
+        label=_("所属大事"),
+        empty_label=_("全部大事"),
     )
     q = SearchFilter(search.search_milestones)
 
@@ -258,7 +285,7 @@ class MilestoneFilter(PublicFilterSet):
         chosen = self.data.get("event", "")
         if chosen and slug_re.fullmatch(chosen) and chosen not in {event.slug for event in events}:
             events += Event.objects.published().filter(slug=chosen).only(*fields)
-        choices = [("", "全部大事")]
+        choices = [("", _("全部大事"))]
         choices += [
             (event.slug, f"{event.year}年{event.rank_label}、{event.short_title}")
             for event in sorted(events, key=lambda event: (-event.year, event.rank))
@@ -308,23 +335,23 @@ class TrainingBaseFilter(PublicFilterSet):
     kind = ReferenceChoiceFilter(
         field_name="batch__kind",
         queryset=TrainingBaseKind.objects.all(),
-        label="类型",
-        empty_label="全部类型",
+        label=_("类型"),
+        empty_label=_("全部类型"),
     )
     region = ReferenceChoiceFilter(
-        field_name="province", queryset=Province.objects.all(), label="地区", empty_label="全部地区"
+        field_name="province", queryset=Province.objects.all(), label=_("地区"), empty_label=_("全部地区")
     )
     host = django_filters.ChoiceFilter(
-        field_name="host_type", choices=HostType.choices, label="依托单位", empty_label="全部依托单位"
+        field_name="host_type", choices=HostType.choices, label=_("依托单位"), empty_label=_("全部依托单位")
     )
     sector = ReferenceChoiceFilter(
         queryset=Sector.objects.select_related("parent"),
-        label="领域",
-        empty_label="全部领域",
+        label=_("领域"),
+        empty_label=_("全部领域"),
         method="filter_sector",
         help_text="载体所属领域，或其批次涵盖的领域；选大类包括其下各领域。",
     )
-    year = YearFilter(method="filter_year", label="公布年份")
+    year = YearFilter(method="filter_year", label=_("公布年份"))
     q = SearchFilter(search.search_bases)
 
     class Meta:

@@ -195,3 +195,17 @@ def test_english_search_explains_that_content_is_searched_in_chinese(client, see
 
     html = client.get("/en/search/?q=工匠精神").content.decode()
     assert "Results for “工匠精神”" in html
+
+
+def test_english_filters_speak_english_and_chinese_filters_stay_chinese(client, seed_content, page_cache):
+    english = client.get("/en/events/").content.decode()
+    chinese = client.get("/events/").content.decode()
+
+    for text in ("All years", "All categories", "All regions", ">Beijing Municipality<", ">2023<"):
+        assert text in english
+    for text in ("全部年份", "全部类别", "全部地区", ">北京市<", ">2023年<"):
+        assert text in chinese
+        assert text not in english
+
+    timeline = client.get("/en/milestones/?year=2023").content.decode()
+    assert "All months" in timeline and ">November<" in timeline

@@ -259,8 +259,8 @@ def main():
     machine = f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"
     report = f"""# Load benchmark
 
-`benchmarks/load.py`: gunicorn with production settings (`gunicorn.conf.py`: {workers} single-threaded
-workers, DEBUG off, Redis cache, PostgreSQL), driven by `wrk -t2 -c{options.connections}
+`benchmarks/load.py`: gunicorn with production settings (`gunicorn.conf.py`: {workers}
+threaded workers, DEBUG off, Redis cache, PostgreSQL), driven by `wrk -t2 -c{options.connections}
 -d{options.duration}s` from a second process on 127.0.0.1, each page followed by a static file
 of exactly the same size served by the same server (WhiteNoise). "page/static" is the page's
 throughput as a share of its static twin's.

@@ -39,12 +39,16 @@ sys.path.insert(0, str(PROJECT))
 from benchmarks.load import (  # noqa: E402
     DEFAULT_CACHE_URL,
     DEFAULT_DATABASE_URL,
-    PAGES,
     fill,
     parse_wrk,
     recreate_database,
     static_twin,
 )
+from benchmarks.load import PAGES as LOAD_PAGES  # noqa: E402
+
+# The pages an anonymous visitor without cookies asks for: what nginx's micro-cache serves.
+# (Pages read with the 长辈版 cookie vary by it, and pass to the app's page cache.)
+PAGES = [(name, path) for name, path, *cookie in LOAD_PAGES if not cookie]
 
 HOST = "127.0.0.1"
 PORT = 8766
@@ -302,7 +306,7 @@ def main():
 
 `benchmarks/edge_load.py`: the stack `make edge` runs (deploy/edge.py: {nginx_version}
 with the repo's configuration, its micro-cache and `proxy_cache_lock`; gunicorn with
-production settings, {workers} single-threaded workers per instance, niceness
+production settings, {workers} threaded (gthread, 4 threads) workers per instance, niceness
 {os.environ.get("EDGE_APP_NICE") or 0}; Redis page cache;
 PostgreSQL), driven by {run_line}, each page followed by a static file of exactly the same
 size that the same nginx serves from disk. "page/static" is the page's throughput as a

@@ -67,3 +67,12 @@ def redis_url():
             raise
         pytest.skip(f"Redis is not reachable at {url}")
     return url
+
+
+@pytest.fixture
+def editor(client):
+    """`client`, logged in as a new member of the editors' group."""
+    from .staff import EDITOR, staff_client
+
+    staff_client(client, EDITOR)
+    return client

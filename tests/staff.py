@@ -4,6 +4,7 @@ import datetime
 from html.parser import HTMLParser
 
 from django.contrib.auth.models import Group, User
+from django.urls import reverse
 
 from events.models import AwardRecipient, KeyFigure, Milestone, Province, Sector, TrainingBase
 
@@ -35,6 +36,11 @@ def ensure_groups():
     for name, function in GROUP_MIGRATIONS:
         migration = importlib.import_module(f"events.migrations.{name}")
         getattr(migration, function)(loader.project_state(("events", name)).apps, None)
+
+
+def event_url(event):
+    """The admin change page of an event."""
+    return reverse("admin:events_event_change", args=[event.pk])
 
 
 def make_staff(group_name, username=None):

@@ -6,19 +6,9 @@ from django.urls import reverse
 from events.models import Award, Event, KeyFigure, Milestone, PublicationStatus, TrainingBaseBatch
 
 from .factories import make_award, make_event
-from .staff import EDITOR, form_post_data, make_rich_event, staff_client
+from .staff import event_url, form_post_data, make_rich_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    staff_client(client, EDITOR)
-    return client
-
-
-def event_url(event):
-    return reverse("admin:events_event_change", args=[event.pk])
 
 
 def post_event(client, event, **changes):

@@ -18,7 +18,7 @@ from events.images import RENDITION_WIDTHS, get_rendition, rendition_name
 from events.models import Event, PublicationStatus, TrainingBase
 
 from .factories import make_event, make_training_base
-from .staff import EDITOR, form_post_data, staff_client
+from .staff import form_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +29,6 @@ def media(settings, tmp_path):
     cache.clear()
     yield tmp_path
     cache.clear()
-
-
-@pytest.fixture
-def editor(client):
-    staff_client(client, EDITOR)
-    return client
 
 
 def image_bytes(width=2000, height=1000, fmt="PNG", **save_options):

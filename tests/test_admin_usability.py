@@ -15,19 +15,9 @@ from django.utils import timezone
 from events.models import Event, KeyFigure, PublicationStatus
 
 from .factories import make_event
-from .staff import EDITOR, PUBLISHER, form_post_data, make_rich_event, staff_client
+from .staff import PUBLISHER, event_url, form_post_data, make_rich_event, staff_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    staff_client(client, EDITOR)
-    return client
-
-
-def event_url(event):
-    return reverse("admin:events_event_change", args=[event.pk])
 
 
 def test_uploads_are_served_by_the_development_server(settings, tmp_path, client):

@@ -15,15 +15,9 @@ from events.models import (
 )
 
 from .factories import make_award, make_event, make_milestone, make_training_base
-from .staff import EDITOR, form_post_data, make_rich_event, staff_client
+from .staff import form_post_data, make_rich_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    staff_client(client, EDITOR)
-    return client
 
 
 def anonymous_sees(client_class, path, text):

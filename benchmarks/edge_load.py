@@ -106,16 +106,19 @@ class Front:
     def __init__(self, env):
         self.env = env
         self.app_log = Path(env["GUNICORN_ACCESS_LOG"])
+        # nginx's and gunicorn's own messages, shown if a run fails.
+        self.log = Path(env["EDGE_DIR"] + ".log")
 
     def __enter__(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "deploy/edge.py", "run"],
-            cwd=PROJECT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "deploy/edge.py", "run"],
+                cwd=PROJECT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         for _ in range(300):
             try:
                 fetch("/healthz")
@@ -124,9 +127,12 @@ class Front:
                 time.sleep(0.2)
         raise RuntimeError("the front did not answer /healthz")
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, traceback):
         os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=60)
+        if exc_type is not None:
+            lines = self.log.read_text(errors="replace").splitlines()
+            print("\n".join(["-- the front's last messages:", *lines[-40:]]), file=sys.stderr)
 
     def app_requests(self):
         return sum(1 for _line in self.app_log.open()) if self.app_log.exists() else 0

@@ -87,6 +87,10 @@ class Edge:
 
     def __init__(self, environ=os.environ):
         settings = django_settings()
+        from django.contrib.messages.storage.cookie import CookieStorage
+
+        from events import display
+
         self.environ = environ
         self.prefix = Path(environ.get("EDGE_DIR") or PROJECT / ".edge").resolve()
         self.host = environ.get("HOST") or "127.0.0.1"
@@ -115,6 +119,9 @@ class Edge:
             "BODY_LIMIT": self.body_limit,
             "UPSTREAM_SERVERS": "\n".join(f"        server {upstream};" for upstream in self.upstreams),
             "SESSION_COOKIE_NAME": re.escape(settings.SESSION_COOKIE_NAME),
+            "MESSAGES_COOKIE_NAME": re.escape(CookieStorage.cookie_name),
+            "DISPLAY_COOKIE_NAME": display.COOKIE_NAME,
+            "DISPLAY_ELDER": display.ELDER,
             "HSTS": hsts if settings.SECURE_HSTS_SECONDS else "",
             "LISTEN": f"{self.host}:{self.port}",
             "SERVER_NAME": environ.get("EDGE_SERVER_NAME") or "_",

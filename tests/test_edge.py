@@ -494,3 +494,17 @@ def test_the_tls_server_speaks_https_with_hsts_when_given_a_certificate(echo_fro
     assert static_headers["Strict-Transport-Security"].startswith("max-age=")
     assert redirect.status == 301
     assert redirect.headers["Location"] == f"https://127.0.0.1:{tls_port}/events/"
+
+
+def test_other_cookies_still_get_the_cached_page_and_each_display_mode_its_own(stack):
+    stack.get("/bases/")
+    _status, with_cookie, body = stack.get("/bases/", headers={"Cookie": "csrftoken=abc; _pk_id=1"})
+    _status, elder_first, elder_body = stack.get("/bases/", headers={"Cookie": "display=elder"})
+    _status, elder_again, _body = stack.get("/bases/", headers={"Cookie": "csrftoken=x; display=elder"})
+    _status, with_message, _body = stack.get("/bases/", headers={"Cookie": "messages=abc"})
+
+    assert with_cookie["X-Cache"] == "HIT"
+    assert 'class="elder"' not in body.decode()
+    assert (elder_first["X-Cache"], elder_again["X-Cache"]) == ("MISS", "HIT")
+    assert 'class="elder"' in elder_body.decode()
+    assert with_message["X-Cache"] == "BYPASS"

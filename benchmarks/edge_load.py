@@ -46,9 +46,9 @@ from benchmarks.load import (  # noqa: E402
 )
 from benchmarks.load import PAGES as LOAD_PAGES  # noqa: E402
 
-# The pages an anonymous visitor without cookies asks for: what nginx's micro-cache serves.
-# (Pages read with the 长辈版 cookie vary by it, and pass to the app's page cache.)
-PAGES = [(name, path) for name, path, *cookie in LOAD_PAGES if not cookie]
+# The pages an anonymous visitor asks for, as (name, path, header or None): nginx's
+# micro-cache keeps one copy per display mode, so the 长辈版 pages are cached pages too.
+PAGES = [(name, path, header[0] if header else None) for name, path, *header in LOAD_PAGES]
 
 HOST = "127.0.0.1"
 PORT = 8766
@@ -72,8 +72,9 @@ def url(path):
     return f"http://{HOST}:{PORT}{urllib.parse.quote(path, safe='/?=&')}"
 
 
-def fetch(path):
-    with urllib.request.urlopen(url(path), timeout=60) as response:
+def fetch(path, header=None):
+    headers = dict([header.split(": ", 1)]) if header else {}
+    with urllib.request.urlopen(urllib.request.Request(url(path), headers=headers), timeout=60) as response:
         return response.read()
 
 
@@ -165,28 +166,30 @@ class Publisher:
         self.output.close()
 
 
-def wrk(path, duration, connections):
+def wrk(path, duration, connections, header=None):
     command = [*WRK_OPTIONS, f"-c{connections}", f"-d{duration}s", url(path)]
+    if header:
+        command[1:1] = ["-H", header]
     return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
-def measure(front, twins, duration, connections):
+def measure(front, pages, twins, duration, connections):
     rows = []
-    for (name, path), twin in zip(PAGES, twins, strict=True):
-        fetch(path)  # warm, as a visitor would find it
+    for (name, path, header), twin in zip(pages, twins, strict=True):
+        fetch(path, header)  # warm, as a visitor would find it
         before = front.app_requests()
-        page = wrk(path, duration, connections)
+        page = wrk(path, duration, connections, header)
         page["app"] = front.app_requests() - before
         static = wrk(twin, duration, connections)
         rows.append((name, path, page, static))
     return rows
 
 
-def run_scenarios(env, twins, duration, connections):
+def run_scenarios(env, pages, twins, duration, connections):
     with Front(env) as front:
-        quiet = measure(front, twins, duration, connections)
+        quiet = measure(front, pages, twins, duration, connections)
         with Publisher(env) as publisher:
-            storm = measure(front, twins, duration, connections)
+            storm = measure(front, pages, twins, duration, connections)
     return quiet, storm, publisher.saves
 
 
@@ -258,7 +261,13 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per URL")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--output", type=Path, default=PROJECT / "docs" / "benchmarks-edge.md")
+    parser.add_argument(
+        "--only", action="append", metavar="TEXT", help="measure only the pages whose name contains TEXT"
+    )
     options = parser.parse_args()
+    pages = [page for page in PAGES if not options.only or any(text in page[0] for text in options.only)]
+    if not pages:
+        sys.exit(f"no page's name contains {' or '.join(options.only)}")
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
             sys.exit(f"{tool} is not installed (apt-get install {tool}).")
@@ -279,13 +288,14 @@ def main():
         run(sys.executable, "manage.py", "migrate", "--noinput", "-v0")
         run(sys.executable, "manage.py", "collectstatic", "--noinput", "-v0")
         with Front(one):
-            sizes = [len(fetch(path)) for _name, path in PAGES]
+            sizes = [len(fetch(path, header)) for _name, path, header in pages]
         twins = [
             static_twin(folder / "static", name, size)
-            for (name, _path), size in zip(PAGES, sizes, strict=True)
+            for (name, _path, _header), size in zip(pages, sizes, strict=True)
         ]
-        quiet_one, storm_one, saves_one = run_scenarios(one, twins, options.duration, options.connections)
-        quiet_two, storm_two, saves_two = run_scenarios(two, twins, options.duration, options.connections)
+        load = (pages, twins, options.duration, options.connections)
+        quiet_one, storm_one, saves_one = run_scenarios(one, *load)
+        quiet_two, storm_two, saves_two = run_scenarios(two, *load)
         counts = subprocess.run(
             [
                 sys.executable,

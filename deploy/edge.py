@@ -34,6 +34,7 @@ import pwd
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -47,6 +48,8 @@ BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 BROTLI = shutil.which("brotli")
 # Multipart encoding and the form's other fields come on top of the file itself.
 BODY_MARGIN = 1024 * 1024
+# How long the app servers may take to import the project and listen.
+APP_START_SECONDS = 120
 # ManifestStaticFilesStorage's names: site.3f2a1b4c5d6e.css
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
 
@@ -101,7 +104,7 @@ class Edge:
         external = [item.strip() for item in environ.get("EDGE_UPSTREAMS", "").split(",") if item.strip()]
         instances = int(environ.get("EDGE_APP_INSTANCES") or 1)
         self.sockets = [] if external else [self.prefix / f"app-{n}.sock" for n in range(1, instances + 1)]
-        self.upstreams = external or [f"unix:{socket}" for socket in self.sockets]
+        self.upstreams = external or [f"unix:{path}" for path in self.sockets]
         self.tls = bool(environ.get("TLS_CERTIFICATE") and environ.get("TLS_CERTIFICATE_KEY"))
         self.tls_port = int(environ.get("TLS_PORT") or 8443)
         self.brotli = BROTLI_MODULE.exists()
@@ -186,9 +189,9 @@ class Edge:
         rendered in the background never slows the cached ones nginx is sending."""
         os.nice(int(self.environ.get("EDGE_APP_NICE") or 0))
 
-    def app_environment(self, socket):
+    def app_environment(self, app_socket):
         env = dict(self.environ)
-        env["GUNICORN_BIND"] = f"unix:{socket}"
+        env["GUNICORN_BIND"] = f"unix:{app_socket}"
         # nginx replaces X-Forwarded-For with the address it saw: one trusted hop.
         env.setdefault("TRUSTED_PROXY_COUNT", "1")
         if not self.tls:
@@ -202,14 +205,16 @@ class Edge:
         self.render()
         self.precompress_brotli()
         gunicorn = Path(sys.executable).parent / "gunicorn"
-        for socket in self.sockets:
-            socket.unlink(missing_ok=True)
-            command = [str(gunicorn), "skillsite.wsgi", "--control-socket", str(socket.with_suffix(".ctl"))]
+        for app_socket in self.sockets:
+            app_socket.unlink(missing_ok=True)
+            control = app_socket.with_suffix(".ctl")
+            command = [str(gunicorn), "skillsite.wsgi", "--control-socket", str(control)]
             self.processes.append(
                 subprocess.Popen(
-                    command, cwd=PROJECT, env=self.app_environment(socket), preexec_fn=self.lower_priority
+                    command, cwd=PROJECT, env=self.app_environment(app_socket), preexec_fn=self.lower_priority
                 )
             )
+        self.wait_for_app_servers()
         user = self.nginx_user()
         if user:
             for path in [self.prefix, *self.prefix.rglob("*")]:
@@ -221,6 +226,20 @@ class Edge:
         self.processes.append(subprocess.Popen(nginx, preexec_fn=as_user))
         scheme, port = ("https", self.tls_port) if self.tls else ("http", self.port)
         print(f"skillsite at {scheme}://{self.host}:{port}/ (nginx {self.config})", flush=True)
+
+    def wait_for_app_servers(self, seconds=APP_START_SECONDS):
+        """nginx starts once every app server answers on its socket: a request that found
+        none would fail, and nginx would then count the server out for its fail_timeout."""
+        deadline = time.monotonic() + seconds
+        waiting = list(self.sockets)
+        while waiting:
+            if any(process.poll() is not None for process in self.processes):
+                raise SystemExit("an app server stopped while starting; see its messages above")
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the app servers did not listen within {seconds} s: {waiting}")
+            waiting = [path for path in waiting if not accepts_connections(path)]
+            if waiting:
+                time.sleep(0.1)
 
     def stop(self):
         for process in reversed(self.processes):
@@ -247,6 +266,15 @@ class Edge:
             sys.exit("an app server or nginx stopped; stopping the rest")
         finally:
             self.stop()
+
+
+def accepts_connections(path):
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return False
+    return True
 
 
 def drop_privileges(uid, gid):

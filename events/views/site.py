@@ -138,8 +138,8 @@ class SearchView(PageMixin, TemplateView):
         return context
 
     def results(self):
-        """How many of each kind match (counted up to search.SPARSE_MATCHES) and the first
-        RESULTS_PER_TYPE of them, fetched in the order that is quick for that many."""
+        """How many of each kind match (counted up to search.SPARSE_MATCHES) and the
+        RESULTS_PER_TYPE that answer the query best."""
         query = self.query
         sources = [
             (
@@ -173,7 +173,8 @@ class SearchView(PageMixin, TemplateView):
                 f"search-count:{key}:{query}", lambda queryset=queryset: search.capped_count(queryset)
             )
             ordering = queryset.query.order_by or queryset.model._meta.ordering
-            rows = list(search.order_matches(queryset, count, ordering)[:RESULTS_PER_TYPE]) if count else []
+            ranked = search.rank_matches(queryset, query, count, ordering, RESULTS_PER_TYPE)
+            rows = list(ranked) if count else []
             groups.append(
                 {
                     "key": key,

@@ -41,8 +41,23 @@ def highlight(text, terms):
 @register.filter
 def excerpt(text, terms):
     """A short passage around the first match, escaped, with the terms marked."""
-    text = " ".join(str(text or "").split())
+    return _excerpt(" ".join(str(text or "").split()), _pattern(terms or []))
+
+
+@register.simple_tag
+def matching_excerpt(terms, *texts):
+    """The excerpt of the first of the texts (a summary, a body; plain text) holding a term,
+    or of the last one when none does."""
     pattern = _pattern(terms or [])
+    flattened = [" ".join(str(text or "").split()) for text in texts]
+    if pattern is not None:
+        for text in flattened:
+            if pattern.search(text):
+                return _excerpt(text, pattern)
+    return _excerpt(flattened[-1], pattern)
+
+
+def _excerpt(text, pattern):
     match = pattern.search(text) if pattern else None
     if match is None:
         start, end = 0, EXCERPT_RADIUS * 2

@@ -12,7 +12,8 @@ whose summary does, before one with them only in its body.
 
 import re
 
-from django.db.models import BooleanField, Case, Exists, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, Exists, Expression, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from .models import Award, Event, Milestone, TrainingBase
@@ -24,8 +25,10 @@ SPARSE_MATCHES = 1000
 
 # The fields the public search reads, per kind of content, from the most telling to the
 # least (a match in an earlier field ranks higher); a field of related rows is a path
-# (recipients__name). Each needs a gram index on PostgreSQL and belongs in its admin's
-# search_fields, so staff find what visitors find: tests/test_search_fields.py checks both.
+# (recipients__name). On PostgreSQL each table's search_grams column holds the grams of its
+# own fields tagged with their place here (migration 0014). Every field belongs in its
+# admin's search_fields, so staff find what visitors find: tests/test_search_fields.py
+# checks both.
 SEARCHED_FIELDS = {
     Event: ("title", "short_title", "summary", "body"),
     Milestone: ("title", "description", "venue"),
@@ -55,66 +58,102 @@ def lookup_for(word):
     return "icontains" if word.lower() != word.upper() else "contains"
 
 
+def gram_indexed():
+    """Whether the database has the search_grams columns (migration 0014): PostgreSQL."""
+    return connection.vendor == "postgresql"
+
+
 def grams(word):
-    """What the gram index must hold for a text to contain the word: the word itself if it
-    has one or two characters, otherwise each pair of adjacent characters (lower-cased, as
-    the index is)."""
+    """What a field's grams must hold for it to contain the word: the word itself if it has
+    one or two characters, otherwise each pair of adjacent characters (lower-cased, as the
+    grams are)."""
     word = word.lower()
     if len(word) <= 2:
         return [word]
     return sorted({word[i : i + 2] for i in range(len(word) - 1)})
 
 
-class Contains(Func):
-    """The column contains the word: LIKE on SQLite; on PostgreSQL the gram index finds the
-    rows, and LIKE confirms a word of three or more characters (its pairs may be apart)."""
+class GramsMatch(Expression):
+    """The row's search_grams column, which Django does not know, compared with tagged grams
+    by an array operator: && (holds any of them) or @> (holds all of them)."""
 
     output_field = BooleanField()
 
-    def __init__(self, field, word):
-        super().__init__(F(field))
-        self.word = word
+    def __init__(self, operator, tagged_grams, alias=None):
+        super().__init__()
+        self.operator = operator
+        self.tagged_grams = tagged_grams
+        self.alias = alias
 
-    def _like(self, compiler, connection):
-        column = self.source_expressions[0]
-        lookup = column.output_field.get_lookup(lookup_for(self.word))(column, self.word)
-        return compiler.compile(lookup)
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
 
-    def as_sql(self, compiler, connection, **extra_context):
-        return self._like(compiler, connection)
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
 
-    def as_postgresql(self, compiler, connection, **extra_context):
-        column, params = compiler.compile(self.source_expressions[0])
-        sql = f"search_grams({column}) @> %s::text[]"
-        params = (*params, grams(self.word))
-        if len(self.word) > 2:
-            like, like_params = self._like(compiler, connection)
-            sql, params = f"({sql} AND {like})", (*params, *like_params)
-        return sql, params
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(self.alias)
+        return f"{alias}.search_grams {self.operator} %s::text[]", [self.tagged_grams]
 
 
-def _contains(model, field, word):
-    """Rows whose field contains the word. A field of related rows is matched in a
+def _like(field, word):
+    return Q(**{f"{field}__{lookup_for(word)}": word})
+
+
+def _in_field(fields, field, word):
+    """Rows whose field (one of the model's own `fields`, in SEARCHED_FIELDS order) contains
+    the word; on PostgreSQL through the gram index, with LIKE confirming a long word."""
+    if not gram_indexed():
+        return _like(field, word)
+    place = fields.index(field)
+    condition = Q(GramsMatch("@>", [f"{place}{gram}" for gram in grams(word)]))
+    return condition if len(word) <= 2 else condition & _like(field, word)
+
+
+def _in_any_field(fields, word):
+    """Rows with the word in any of the model's own fields."""
+    like = Q()
+    for field in fields:
+        like |= _like(field, word)
+    if not gram_indexed():
+        return like
+    word_grams = grams(word)
+    if len(word) <= 2:
+        return Q(GramsMatch("&&", [f"{place}{word_grams[0]}" for place in range(len(fields))]))
+    condition = Q()
+    for place in range(len(fields)):
+        condition |= Q(GramsMatch("@>", [f"{place}{gram}" for gram in word_grams]))
+    return condition & like
+
+
+def _own_fields(model):
+    return [field for field in SEARCHED_FIELDS[model] if "__" not in field]
+
+
+def _word_condition(model, word):
+    """Rows holding the word in any searched field. A field of related rows is matched in a
     subquery, so a row with several matching related rows is found once."""
-    relation, _, related_field = field.partition("__")
-    if not related_field:
-        return Q(Contains(field, word))
-    related = model._meta.get_field(relation)
-    return Exists(
-        related.related_model.objects.filter(
-            Contains(related_field, word), **{related.field.name: OuterRef("pk")}
-        )
-    )
+    condition = _in_any_field(_own_fields(model), word)
+    for path in SEARCHED_FIELDS[model]:
+        relation, _, related_field = path.partition("__")
+        if related_field:
+            related = model._meta.get_field(relation)
+            condition |= Exists(
+                related.related_model.objects.filter(
+                    _in_any_field([related_field], word), **{related.field.name: OuterRef("pk")}
+                )
+            )
+    return condition
 
 
 def _matching(queryset, text):
-    fields = SEARCHED_FIELDS[queryset.model]
     condition = Q()
     for word in terms(text):
-        any_field = Q()
-        for field in fields:
-            any_field |= _contains(queryset.model, field, word)
-        condition &= any_field
+        condition &= _word_condition(queryset.model, word)
     return queryset.filter(condition)
 
 
@@ -137,7 +176,7 @@ def search_bases(queryset, text):
 def _leading_fields(model):
     """The fields that rank a match above the rest; a match in none of them (only in the last
     field or a related one) ranks last."""
-    return [field for field in SEARCHED_FIELDS[model] if "__" not in field][:-1]
+    return _own_fields(model)[:-1]
 
 
 def relevance(model, text):
@@ -172,10 +211,11 @@ def rank_matches(queryset, text, match_count, ordering, limit):
         return ranked[:limit]
     words = terms(text)
     candidates = Q(pk__in=queryset.order_by(*ordering).values("pk")[:limit])
+    fields = _own_fields(queryset.model)
     for field in _leading_fields(queryset.model):
         in_field = Q()
         for word in words:
-            in_field &= _contains(queryset.model, field, word)
+            in_field &= _in_field(fields, field, word)
         candidates |= Q(pk__in=queryset.filter(in_field).order_by(*ordering).values("pk")[:limit])
     return ranked.filter(candidates)[:limit]
 

@@ -14,6 +14,7 @@ import re
 
 from django.db import connection
 from django.db.models import BooleanField, Case, Exists, Expression, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from .models import Award, Event, Milestone, TrainingBase
@@ -106,12 +107,13 @@ def _like(field, word):
 
 def _in_field(fields, field, word):
     """Rows whose field (one of the model's own `fields`, in SEARCHED_FIELDS order) contains
-    the word; on PostgreSQL through the gram index, with LIKE confirming a long word."""
+    the word. On PostgreSQL the gram index finds them; LIKE, written first, confirms a long
+    word, and lets a walk along another index pass over other rows without reading their
+    grams."""
     if not gram_indexed():
         return _like(field, word)
     place = fields.index(field)
-    condition = Q(GramsMatch("@>", [f"{place}{gram}" for gram in grams(word)]))
-    return condition if len(word) <= 2 else condition & _like(field, word)
+    return _like(field, word) & Q(GramsMatch("@>", [f"{place}{gram}" for gram in grams(word)]))
 
 
 def _in_any_field(fields, word):
@@ -197,27 +199,34 @@ def relevance(model, text):
     return total
 
 
-def rank_matches(queryset, text, match_count, ordering, limit):
-    """The first `limit` matches by relevance, ties in the list's usual order.
+def rank_matches(base, text, match_count, ordering, limit):
+    """The first `limit` rows of `base` matching the query, by relevance, ties in the list's
+    usual order.
 
     Ranking all of thousands of matches would read every one of them. With many, the best
-    `limit` are among the first `limit` in the usual order of the rows holding the words in
-    each leading field, and of all matches: the database finds those few through its
-    indexes, and only they are ranked. For a one-word query that is exact; for several words
-    it is a close approximation.
+    `limit` are among the first `limit` in the usual order of all matches, and of the rows
+    holding the words in each leading field: each of those few is found through its best
+    index, once, and only they are read and ranked. For a one-word query that is exact; for
+    several words it is a close approximation.
     """
-    ranked = queryset.annotate(relevance=relevance(queryset.model, text)).order_by("relevance", *ordering)
+    matching = _matching(base, text)
+    ranked = matching.annotate(relevance=relevance(base.model, text)).order_by("relevance", *ordering)
     if match_count <= SPARSE_MATCHES:
         return ranked[:limit]
-    words = terms(text)
-    candidates = Q(pk__in=queryset.order_by(*ordering).values("pk")[:limit])
-    fields = _own_fields(queryset.model)
-    for field in _leading_fields(queryset.model):
+    fields = _own_fields(base.model)
+    firsts = [matching]
+    for field in _leading_fields(base.model):
         in_field = Q()
-        for word in words:
+        for word in terms(text):
             in_field &= _in_field(fields, field, word)
-        candidates |= Q(pk__in=queryset.filter(in_field).order_by(*ordering).values("pk")[:limit])
-    return ranked.filter(candidates)[:limit]
+        firsts.append(base.filter(in_field))
+    # Written as an OR of IN subqueries, the database tested every match against each.
+    parts = [part.order_by(*ordering).values("pk")[:limit].query.sql_with_params() for part in firsts]
+    sql = " UNION ".join(
+        f"SELECT * FROM ({part_sql}) AS part{index}" for index, (part_sql, _) in enumerate(parts)
+    )
+    params = [param for _, part_params in parts for param in part_params]
+    return ranked.filter(pk__in=RawSQL(sql, params))[:limit]
 
 
 def capped_count(queryset, cap=SPARSE_MATCHES):
@@ -242,3 +251,12 @@ def _unindexed(term):
     name = term.removeprefix("-")
     expression = Coalesce(F(name), F(name))
     return expression.desc() if term.startswith("-") else expression.asc()
+
+
+# The search of each kind of content, for views that handle several kinds.
+SEARCHES = {
+    Event: search_events,
+    Milestone: search_milestones,
+    Award: search_awards,
+    TrainingBase: search_bases,
+}

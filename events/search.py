@@ -13,7 +13,19 @@ whose summary does, before one with them only in its body.
 import re
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Exists, Expression, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -21,8 +33,10 @@ from .models import Award, Event, Milestone, TrainingBase
 
 MAX_QUERY_LENGTH = 100
 
-# Up to this many matches, a search collects them through its indexes and sorts them.
-SPARSE_MATCHES = 1000
+# Up to this many matches, a search collects them through its indexes and sorts them (and
+# the search page ranks them all); beyond, it walks the list's order index, where matches
+# are dense enough to be met soon.
+SPARSE_MATCHES = 5000
 
 # The fields the public search reads, per kind of content, from the most telling to the
 # least (a match in an earlier field ranks higher); a field of related rows is a path
@@ -116,12 +130,12 @@ def _in_field(fields, field, word):
     return _like(field, word) & Q(GramsMatch("@>", [f"{place}{gram}" for gram in grams(word)]))
 
 
-def _in_any_field(fields, word):
+def _in_any_field(fields, word, through_grams=True):
     """Rows with the word in any of the model's own fields."""
     like = Q()
     for field in fields:
         like |= _like(field, word)
-    if not gram_indexed():
+    if not (through_grams and gram_indexed()):
         return like
     word_grams = grams(word)
     if len(word) <= 2:
@@ -136,27 +150,32 @@ def _own_fields(model):
     return [field for field in SEARCHED_FIELDS[model] if "__" not in field]
 
 
-def _word_condition(model, word):
+def _word_condition(model, word, through_grams=True):
     """Rows holding the word in any searched field. A field of related rows is matched in a
     subquery, so a row with several matching related rows is found once."""
-    condition = _in_any_field(_own_fields(model), word)
+    condition = _in_any_field(_own_fields(model), word, through_grams)
     for path in SEARCHED_FIELDS[model]:
         relation, _, related_field = path.partition("__")
         if related_field:
             related = model._meta.get_field(relation)
             condition |= Exists(
                 related.related_model.objects.filter(
-                    _in_any_field([related_field], word), **{related.field.name: OuterRef("pk")}
+                    _in_any_field([related_field], word, through_grams),
+                    **{related.field.name: OuterRef("pk")},
                 )
             )
     return condition
 
 
-def _matching(queryset, text):
+def _condition(model, text, through_grams=True):
     condition = Q()
     for word in terms(text):
-        condition &= _word_condition(queryset.model, word)
-    return queryset.filter(condition)
+        condition &= _word_condition(model, word, through_grams)
+    return condition
+
+
+def _matching(queryset, text):
+    return queryset.filter(_condition(queryset.model, text))
 
 
 def search_events(queryset, text):
@@ -214,7 +233,15 @@ def rank_matches(base, text, match_count, ordering, limit):
     if match_count <= SPARSE_MATCHES:
         return ranked[:limit]
     fields = _own_fields(base.model)
-    firsts = [matching]
+    # Matches are many: walking the usual order meets the first of them soon, testing each
+    # row with LIKE, which is cheaper than reading its grams. The database cannot estimate
+    # how many rows a LIKE on long texts (or a word's pairs, which come together) selects and
+    # would guess few, then collect and sort them all; wrapped in COALESCE, the condition
+    # gets its default guess of one row in two, and the walk is chosen.
+    anywhere = ExpressionWrapper(
+        _condition(base.model, text, through_grams=False), output_field=BooleanField()
+    )
+    firsts = [base.filter(Coalesce(anywhere, Value(False)))]
     for field in _leading_fields(base.model):
         in_field = Q()
         for word in terms(text):
@@ -229,9 +256,9 @@ def rank_matches(base, text, match_count, ordering, limit):
     return ranked.filter(pk__in=RawSQL(sql, params))[:limit]
 
 
-def capped_count(queryset, cap=SPARSE_MATCHES):
-    """How many rows match, counting no further than cap + 1."""
-    return queryset.order_by()[: cap + 1].count()
+def capped_count(queryset):
+    """How many rows match, counting no further than SPARSE_MATCHES + 1."""
+    return queryset.order_by()[: SPARSE_MATCHES + 1].count()
 
 
 def order_matches(queryset, match_count, ordering):

@@ -267,7 +267,7 @@ def order_matches(queryset, match_count, ordering):
     With many matches, walking the list's order index finds a page of them at once. With
     few, the database (which cannot tell how rare a substring is) would still walk that
     index and read most of the table before finding them; ordering by expressions no index
-    serves makes it collect the matches through the trigram indexes and sort those few.
+    serves makes it collect the matches through the gram index and sort those few.
     """
     if match_count > SPARSE_MATCHES:
         return queryset.order_by(*ordering)

@@ -143,7 +143,17 @@ def _in_any_field(fields, word, through_grams=True):
     condition = Q()
     for place in range(len(fields)):
         condition |= Q(GramsMatch("@>", [f"{place}{gram}" for gram in word_grams]))
-    return condition & like
+    return condition & Q(_guessed_common(like))
+
+
+def _guessed_common(condition):
+    """The condition, which the planner guesses to hold for one row in two.
+
+    It has no statistics for texts over 1 kB (bodies) and takes a LIKE on them to select
+    one row in two hundred; with that guess, for a word in most rows, it would collect and
+    sort them all rather than walk the list's order index and stop after a page.
+    """
+    return Coalesce(ExpressionWrapper(condition, output_field=BooleanField()), Value(False))
 
 
 def _own_fields(model):
@@ -234,14 +244,8 @@ def rank_matches(base, text, match_count, ordering, limit):
         return ranked[:limit]
     fields = _own_fields(base.model)
     # Matches are many: walking the usual order meets the first of them soon, testing each
-    # row with LIKE, which is cheaper than reading its grams. The database cannot estimate
-    # how many rows a LIKE on long texts (or a word's pairs, which come together) selects and
-    # would guess few, then collect and sort them all; wrapped in COALESCE, the condition
-    # gets its default guess of one row in two, and the walk is chosen.
-    anywhere = ExpressionWrapper(
-        _condition(base.model, text, through_grams=False), output_field=BooleanField()
-    )
-    firsts = [base.filter(Coalesce(anywhere, Value(False)))]
+    # row with LIKE, which is cheaper than reading its grams.
+    firsts = [base.filter(_guessed_common(_condition(base.model, text, through_grams=False)))]
     for field in _leading_fields(base.model):
         in_field = Q()
         for word in terms(text):

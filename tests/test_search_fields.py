@@ -52,3 +52,29 @@ def test_every_field_the_public_search_reads_is_in_an_indexed_gram_column_at_its
             wrong.append(path)
 
     assert not wrong, f"{model.__name__}: not in search_grams at their place: {wrong}"
+
+
+def trigram_indexed_columns(table):
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, table)
+        columns = set()
+        for name, index in indexes.items():
+            if index["index"] and index["type"] == "gin" and len(index["columns"]) == 1:
+                # The operator class is in the index's definition, not in what Django reports.
+                cursor.execute("SELECT pg_get_indexdef(%s::regclass)", [connection.ops.quote_name(name)])
+                if "gin_trgm_ops" in cursor.fetchone()[0]:
+                    columns.add(index["columns"][0])
+    return columns
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+@pytest.mark.parametrize("model", SEARCHED_FIELDS)
+def test_every_field_the_public_search_reads_has_a_trigram_index_for_the_admin_search(model):
+    unindexed = []
+    for path in SEARCHED_FIELDS[model]:
+        field = get_fields_from_path(model, path)[-1]
+        if field.column not in trigram_indexed_columns(field.model._meta.db_table):
+            unindexed.append(path)
+
+    assert not unindexed, f"{model.__name__}: no trigram index on {unindexed}"

@@ -12,9 +12,9 @@ The column is generated (GENERATED ALWAYS ... STORED): PostgreSQL computes it on
 — a save, a bulk import, an UPDATE — so it never goes stale and nothing rebuilds it. It is
 stored rather than an index expression so that a query walking many rows reads the array
 instead of computing it. Django does not know the column; it lists columns in every INSERT
-and SELECT, so it never writes or reads it. The gram indexes replace the trigram ones, which
-no query uses any more. SQLite keeps matching with LIKE; its scan is fast enough at the
-sizes it is meant for.
+and SELECT, so it never writes or reads it. The trigram indexes stay: the admin's search
+(LIKE on each field) goes through them. SQLite keeps matching with LIKE; its scan is fast
+enough at the sizes it is meant for.
 """
 
 from django.db import migrations
@@ -43,10 +43,6 @@ $$
 """
 
 
-def trigram_index(table, column):
-    return f"{table.removeprefix('events_')}_{column}_trgm"
-
-
 def gram_index(table):
     return f"{table.removeprefix('events_')}_search_grams"
 
@@ -56,8 +52,6 @@ def create_gram_columns(apps, schema_editor):
         return
     schema_editor.execute(CREATE_FUNCTION)
     for table, columns in SEARCHED_COLUMNS.items():
-        for column in columns:
-            schema_editor.execute(f'DROP INDEX IF EXISTS "{trigram_index(table, column)}"')
         grams = " || ".join(f"search_grams(\"{column}\", '{place}')" for place, column in enumerate(columns))
         schema_editor.execute(
             f'ALTER TABLE "{table}" ADD COLUMN search_grams text[] GENERATED ALWAYS AS ({grams}) STORED'
@@ -73,13 +67,8 @@ def create_gram_columns(apps, schema_editor):
 def drop_gram_columns(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for table, columns in SEARCHED_COLUMNS.items():
+    for table in SEARCHED_COLUMNS:
         schema_editor.execute(f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS search_grams')
-        for column in columns:
-            schema_editor.execute(
-                f'CREATE INDEX IF NOT EXISTS "{trigram_index(table, column)}" '
-                f'ON "{table}" USING gin ("{column}" gin_trgm_ops)'
-            )
     schema_editor.execute("DROP FUNCTION IF EXISTS search_grams(text, text)")
 
 

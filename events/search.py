@@ -204,7 +204,7 @@ def search_bases(queryset, text):
     return _matching(queryset, text)
 
 
-def _leading_fields(model):
+def _ranking_fields(model):
     """The fields that rank a match above the rest; a match in none of them (only in the last
     field or a related one) ranks last."""
     return _own_fields(model)[:-1]
@@ -213,8 +213,8 @@ def _leading_fields(model):
 def relevance(model, text):
     """How well a matching row answers the query, lower is better: for each word, the place
     in SEARCHED_FIELDS of the first field holding it. Only matching rows are ranked, so
-    plain LIKE on the short leading fields does it; the long last field is never read."""
-    fields = _leading_fields(model)
+    plain LIKE on the short first fields does it; the long last field is never read."""
+    fields = _ranking_fields(model)
     total = Value(0)
     for word in terms(text):
         total = total + Case(
@@ -234,7 +234,7 @@ def rank_matches(base, text, match_count, ordering, limit):
 
     Ranking all of thousands of matches would read every one of them. With many, the best
     `limit` are among the first `limit` in the usual order of all matches, and of the rows
-    holding the words in each leading field: each of those few is found through its best
+    holding the words in each ranking field: each of those few is found through its best
     index, once, and only they are read and ranked. For a one-word query that is exact; for
     several words it is a close approximation.
     """
@@ -246,7 +246,7 @@ def rank_matches(base, text, match_count, ordering, limit):
     # Matches are many: walking the usual order meets the first of them soon, testing each
     # row with LIKE, which is cheaper than reading its grams.
     firsts = [base.filter(_guessed_common(_condition(base.model, text, through_grams=False)))]
-    for field in _leading_fields(base.model):
+    for field in _ranking_fields(base.model):
         in_field = Q()
         for word in terms(text):
             in_field &= _in_field(fields, field, word)

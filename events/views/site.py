@@ -138,42 +138,33 @@ class SearchView(PageMixin, TemplateView):
         return context
 
     def results(self):
-        """How many of each kind match (counted up to search.SPARSE_MATCHES) and the first
-        RESULTS_PER_TYPE of them, fetched in the order that is quick for that many."""
+        """How many of each kind match (counted up to search.SPARSE_MATCHES) and the
+        RESULTS_PER_TYPE that answer the query best."""
         query = self.query
         sources = [
             (
                 "events",
                 gettext("大事"),
-                search.search_events(Event.objects.published().select_related("category"), query),
+                Event.objects.published().select_related("category"),
                 reverse("events:event_list"),
             ),
             (
                 "milestones",
                 gettext("时间线节点"),
-                search.search_milestones(public_milestones(), query).order_by("-date", "id"),
+                public_milestones().order_by("-date", "id"),
                 reverse("events:milestone_list"),
             ),
-            (
-                "awards",
-                gettext("奖项"),
-                search.search_awards(Award.objects.published(), query),
-                reverse("events:award_list"),
-            ),
-            (
-                "bases",
-                gettext("培训载体"),
-                search.search_bases(public_bases(), query),
-                reverse("events:base_list"),
-            ),
+            ("awards", gettext("奖项"), Award.objects.published(), reverse("events:award_list")),
+            ("bases", gettext("培训载体"), public_bases(), reverse("events:base_list")),
         ]
         groups = []
-        for key, label, queryset, list_url in sources:
+        for key, label, base, list_url in sources:
+            matching = search.SEARCHES[base.model](base, query)
             count = content_cached(
-                f"search-count:{key}:{query}", lambda queryset=queryset: search.capped_count(queryset)
+                f"search-count:{key}:{query}", lambda matching=matching: search.capped_count(matching)
             )
-            ordering = queryset.query.order_by or queryset.model._meta.ordering
-            rows = list(search.order_matches(queryset, count, ordering)[:RESULTS_PER_TYPE]) if count else []
+            ordering = base.query.order_by or base.model._meta.ordering
+            rows = list(search.rank_matches(base, query, count, ordering, RESULTS_PER_TYPE)) if count else []
             groups.append(
                 {
                     "key": key,

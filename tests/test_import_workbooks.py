@@ -6,11 +6,17 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core.management import CommandError, call_command
 
 from events.importing.limits import MAX_WORKBOOK_CELLS
+from events.importing.specs import registry
+from events.importing.views import XLSX_TYPE
 from events.models import Event, KeyFigure, Milestone, TrainingBase, TrainingBaseBatch
 
-from .content_io import import_content, import_fails, snapshot
+from .content_io import delete_all_content, import_content, import_fails, snapshot
+from .factories import make_event
+from .test_export_content import content  # noqa: F401 (the fixture of a varied export)
+from .test_import_admin import URL, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -393,7 +399,7 @@ def test_an_external_link_declared_only_in_the_relationships_is_refused(db, tmp_
 
 
 @pytest.mark.parametrize(
-    ("content", "phrase"),
+    ("data", "phrase"),
     [
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,
@@ -403,9 +409,9 @@ def test_an_external_link_declared_only_in_the_relationships_is_refused(db, tmp_
         (b"PK\x03\x04broken", "工作簿已损坏，无法打开"),
     ],
 )
-def test_an_encrypted_or_broken_workbook_is_refused_clearly(db, tmp_path, content, phrase):
+def test_an_encrypted_or_broken_workbook_is_refused_clearly(db, tmp_path, data, phrase):
     path = tmp_path / "category.xlsx"
-    path.write_bytes(content)
+    path.write_bytes(data)
 
     assert phrase in import_fails(path)
 
@@ -418,3 +424,119 @@ def test_a_batch_by_name_in_a_workbook_resolves(seed_content, tmp_path):
     import_content(path)
 
     assert TrainingBase.objects.get(slug="sichuan-base").batch == batch
+
+
+# -- export and templates ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def importer(client):
+    """The admin, logged in as staff who may import (and so download templates and exports)."""
+    client.force_login(staff())
+    return client
+
+
+@pytest.mark.usefixtures("content")
+def test_an_xlsx_export_imports_back_with_every_row_unchanged(tmp_path):
+    make_event(slug="formulas", rank=9, year=2024, title="=1+1", body="第一行\r\n第二行\x0b_x0041_")
+    before = snapshot()
+    path = tmp_path / "content.xlsx"
+    call_command("export_content", "--format", "xlsx", "--output", str(path))
+
+    stdout, _ = import_content(path)
+
+    assert "合计                             0         0" in stdout
+    assert "工作表「培训载体」：培训载体（trainingbase）" in stdout
+    assert snapshot() == before
+
+
+@pytest.mark.usefixtures("content")
+def test_an_xlsx_export_has_chinese_headers_and_real_cells(tmp_path):
+    path = tmp_path / "content.xlsx"
+    call_command("export_content", "--format", "xlsx", "--model", "milestone", "--output", str(path))
+
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    rows = list(workbook["大事节点"].iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:4] == ("网址名", "所属大事", "标题", "内容")
+    scheduled = dict(zip(header, next(row for row in rows if row[0] == "scheduled-range"), strict=True))
+    assert scheduled["日期"] == datetime.datetime(2024, 5, 1)
+    assert scheduled["结束日期"] == datetime.datetime(2024, 12, 1)
+    assert scheduled["地区"] == "天津市"
+    assert workbook.sheetnames == ["大事节点"]
+
+
+@pytest.mark.usefixtures("content")
+def test_an_xlsx_export_into_an_empty_database_restores_everything(tmp_path):
+    before = snapshot()
+    path = tmp_path / "content.xlsx"
+    call_command("export_content", "--format", "xlsx", "--output", str(path))
+
+    delete_all_content()
+    import_content(path)
+
+    assert snapshot() == before
+
+
+def test_an_xlsx_export_needs_a_workbook_file_to_write(db, tmp_path):
+    with pytest.raises(CommandError, match="--output 指定工作簿文件"):
+        call_command("export_content", "--format", "xlsx")
+    with pytest.raises(CommandError, match=r"应以 \.xlsx 结尾"):
+        call_command("export_content", "--format", "xlsx", "--output", str(tmp_path / "content.csv"))
+
+
+def test_the_admin_offers_an_xlsx_template_for_every_model_and_each_imports_back(
+    importer, seed_content, tmp_path
+):
+    page = importer.get(URL).content.decode()
+    before = snapshot()
+
+    for spec in registry():
+        assert f'href="?template={spec.name}&amp;format=xlsx"' in page
+        response = importer.get(URL, {"template": spec.name, "format": "xlsx"})
+        assert response["Content-Type"] == XLSX_TYPE
+        assert f'filename="{spec.name}.xlsx"' in response["Content-Disposition"]
+        path = tmp_path / f"{spec.name}.xlsx"
+        path.write_bytes(response.content)
+
+        stdout, _ = import_content(path)
+
+        assert "读取 1 个文件、0 条记录。" in stdout
+    assert snapshot() == before
+
+
+def test_the_xlsx_template_has_chinese_headers_and_drop_down_lists(importer, seed_content):
+    response = importer.get(URL, {"template": "trainingbase", "format": "xlsx"})
+
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook["培训载体"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:6] == ["网址名", "批次", "名称", "所在地区", "依托单位类型", "依托单位"]
+    lists = workbook["选项"]
+    assert lists.sheet_state == "hidden"
+    offered = {
+        lists.cell(1, column).value: [
+            cell.value for (cell,) in lists.iter_rows(min_row=2, min_col=column, max_col=column) if cell.value
+        ]
+        for column in range(1, lists.max_column + 1)
+    }
+    assert offered["依托单位类型"] == ["院校", "培训机构", "企业"]
+    assert "四川省" in offered["所在地区"] and len(offered["所在地区"]) == 35
+    assert offered["发布状态"][:1] == ["草稿"]
+    validated = {str(validation.sqref).split(":")[0] for validation in sheet.data_validations.dataValidation}
+    assert {"D2", "E2"} <= validated  # 所在地区, 依托单位类型
+
+
+def test_the_admin_exports_all_content_as_one_workbook_that_imports_back_unchanged(
+    importer, seed_content, tmp_path
+):
+    page = importer.get(URL).content.decode()
+    assert 'href="?export=xlsx"' in page
+
+    response = importer.get(URL, {"export": "xlsx"})
+
+    assert response["Content-Type"] == XLSX_TYPE
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    stdout, _ = import_content(path)
+    assert "合计                             0         0" in stdout

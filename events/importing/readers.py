@@ -782,6 +782,11 @@ def workbook_cell(model_field, value):
     return str(value)
 
 
+# A character a cell's XML cannot hold, as Excel writes it: _x000D_ is a carriage return,
+# _x005F_ an underscore that starts what would otherwise be read as such an escape.
+XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 class _CellBudget:
     def __init__(self):
         self.cells = 0
@@ -815,7 +820,10 @@ def _sheet_rows(workbook, sheet, budget, where):
             budget.spend(max(width, 1))
             values = [None] * width
             for cell in cells:
-                values[cell["column"] - 1] = cell["value"]
+                value = cell["value"]
+                if isinstance(value, str) and "_x" in value:
+                    value = XLSX_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+                values[cell["column"] - 1] = value
             yield number, values
 
 

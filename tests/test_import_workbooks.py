@@ -2,12 +2,15 @@
 
 import datetime
 import io
+import re
 import zipfile
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from events.importing import limits
 from events.importing.limits import MAX_WORKBOOK_CELLS
 from events.importing.specs import registry
 from events.importing.views import XLSX_TYPE
@@ -540,3 +543,48 @@ def test_the_admin_exports_all_content_as_one_workbook_that_imports_back_unchang
     path.write_bytes(b"".join(response.streaming_content))
     stdout, _ = import_content(path)
     assert "合计                             0         0" in stdout
+
+
+def test_a_workbook_and_a_gbk_csv_uploaded_in_the_admin_are_checked_then_applied(
+    importer, seed_content, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = partner_workbook(tmp_path / "trainingbase-2023.xlsx")
+    listing = SimpleUploadedFile("trainingbase-四川.csv", partner_csv([ROWS[0]]).encode("gb18030"))
+
+    checked = importer.post(URL, {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+
+    page = checked.content.decode()
+    assert "检查结果：trainingbase-2023.xlsx 可以导入" in page
+    assert "工作表「Sheet1」：培训载体（trainingbase）2 行" in page
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    applied = importer.post(URL, {"token": token}, follow=True)
+    assert "已导入 trainingbase-2023.xlsx：新建 2 条" in applied.content.decode()
+    assert TrainingBase.objects.filter(slug__in=["sichuan-base", "tianjin-base"]).count() == 2
+
+    again = importer.post(URL, {"file": listing}).content.decode()
+
+    assert "编码：GB18030" in again
+    assert re.search(r"<td>0\s*</td>\s*<td>0\s*</td>\s*<td>1</td>", again)  # unchanged
+
+
+@pytest.mark.parametrize(
+    ("limit", "phrase"),
+    [
+        ("MAX_SHARED_STRINGS_BYTES", "「xl/sharedStrings.xml」解压后有 0 MB，超过 0 MB 的限制"),
+        ("MAX_WORKBOOK_BYTES", "工作簿解压后有 0 MB，超过 0 MB 的限制"),
+        ("MAX_WORKBOOK_MEMBERS", "工作簿由 6 个部分组成"),
+    ],
+)
+def test_a_workbook_over_a_size_limit_is_refused_before_it_is_opened(
+    db, tmp_path, monkeypatch, limit, phrase
+):
+    # The limits are far above any test's file: lowered here, they refuse a small one.
+    monkeypatch.setattr(limits, limit, 5 if limit == "MAX_WORKBOOK_MEMBERS" else 1024)
+    shared = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + "<si><t>x</t></si>" * 200
+    )
+    path = tmp_path / "category.xlsx"
+    path.write_bytes(workbook_parts(sheet(HEADER_ROW), extra={"xl/sharedStrings.xml": shared + "</sst>"}))
+
+    assert phrase in import_fails(path)

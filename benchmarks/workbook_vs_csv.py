@@ -4,9 +4,10 @@
 
 Writes one list of ROWS training bases the way a provincial bureau sends it (a title row,
 Chinese headers, 序号, provinces and sectors by their Chinese names, several sectors to a cell
-joined by 、) three times: as an .xlsx workbook, as a CSV in GB18030 (what Excel or WPS on
-Chinese Windows saves) and as a CSV in UTF-8 with BOM. For each file, in a process of its
-own, it measures:
+joined by 、) four times: as an .xlsx workbook with its texts in a shared string table, as
+Excel and WPS save them; as an .xlsx with each text in its cell, as openpyxl (and so
+export_content) writes them; as a CSV in GB18030 (what Excel or WPS on Chinese Windows
+saves) and as a CSV in UTF-8 with BOM. For each file, in a process of its own, it measures:
 
 - reading only: every record read from the file and thrown away (no database), which is
   what the file's format costs;
@@ -28,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -67,18 +70,87 @@ def rows(count, seed=2023):
         ]
 
 
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{OFFICE}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{OFFICE}.worksheet+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{OFFICE}.sharedStrings+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE}">'
+        f'<Relationship Id="rId1" Type="{RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/workbook.xml": (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}">'
+        '<sheets><sheet name="培训载体" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE}">'
+        f'<Relationship Id="rId1" Type="{RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{RELATIONSHIPS}/sharedStrings" Target="sharedStrings.xml"/>'
+        "</Relationships>"
+    ),
+}
+
+
+def write_shared_strings_workbook(path, count):
+    """The list as Excel saves it: a dimension first, every text once in the shared strings."""
+    strings = {}
+
+    def cell(reference, value):
+        if isinstance(value, int):
+            return f'<c r="{reference}"><v>{value}</v></c>'
+        index = strings.setdefault(value, len(strings))
+        return f'<c r="{reference}" t="s"><v>{index}</v></c>'
+
+    last = chr(ord("A") + len(HEADER) - 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in PARTS.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">'
+                f'<dimension ref="A1:{last}{count + 2}"/><sheetData>'.encode()
+            )
+            for number, row in enumerate([[TITLE], HEADER, *rows(count)], 1):
+                cells = "".join(
+                    cell(f"{chr(ord('A') + position)}{number}", value) for position, value in enumerate(row)
+                )
+                sheet.write(f'<row r="{number}">{cells}</row>'.encode())
+            merged = f'<mergeCells count="1"><mergeCell ref="A1:{last}1"/></mergeCells>'
+            sheet.write(f"</sheetData>{merged}</worksheet>".encode())
+        with archive.open("xl/sharedStrings.xml", "w") as shared:
+            head = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}" uniqueCount="{len(strings)}">'
+            shared.write(head.encode())
+            for text in strings:
+                shared.write(f"<si><t>{escape(text)}</t></si>".encode())
+            shared.write(b"</sst>")
+
+
 def write_files(folder, count):
     import openpyxl
 
+    files = {"xlsx, shared strings (as Excel saves it)": folder / "trainingbase-excel.xlsx"}
+    write_shared_strings_workbook(files["xlsx, shared strings (as Excel saves it)"], count)
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("培训载体")
     sheet.append([TITLE])
     sheet.append(HEADER)
     for row in rows(count):
         sheet.append(row)
-    xlsx = folder / "trainingbase.xlsx"
+    xlsx = folder / "trainingbase-openpyxl.xlsx"
     workbook.save(xlsx)
-    files = {"xlsx": xlsx}
+    files["xlsx, inline strings (as openpyxl writes it)"] = xlsx
     for label, encoding in (("CSV, GB18030", "gb18030"), ("CSV, UTF-8 with BOM", "utf-8-sig")):
         path = folder / f"trainingbase-{encoding}.csv"
         with path.open("w", encoding=encoding, newline="") as stream:

@@ -9,9 +9,14 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as fuzz_settings
+from hypothesis import strategies as st
 
 from events.importing import limits
+from events.importing.importer import run_import
 from events.importing.limits import MAX_WORKBOOK_CELLS
+from events.importing.readers import Source
 from events.importing.specs import registry
 from events.importing.views import XLSX_TYPE
 from events.models import Event, KeyFigure, Milestone, TrainingBase, TrainingBaseBatch
@@ -588,3 +593,47 @@ def test_a_workbook_over_a_size_limit_is_refused_before_it_is_opened(
     path.write_bytes(workbook_parts(sheet(HEADER_ROW), extra={"xl/sharedStrings.xml": shared + "</sst>"}))
 
     assert phrase in import_fails(path)
+
+
+# -- generated files ----------------------------------------------------------------------------
+
+LABELS = sorted({title for spec in registry() for title in spec.column_aliases})
+cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.datetimes(min_value=datetime.datetime(1900, 3, 1), max_value=datetime.datetime(9999, 1, 1)),
+    st.dates(min_value=datetime.date(1900, 3, 1)),
+    st.text(st.characters(blacklist_categories=["Cc", "Cs"]), max_size=20),
+    st.sampled_from([*LABELS, "序号", "_x000D_", "=1+1", "四川、北京", BATCH]),
+)
+
+
+@fuzz_settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    title=st.sampled_from(["Sheet1", "培训载体", "category", "大事节点", "名单"]),
+    rows=st.lists(st.lists(cells, max_size=8), max_size=8),
+)
+def test_a_generated_sheet_is_reported_or_imported_never_a_crash(db, tmp_path_factory, title, rows):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = title
+    for row in rows:
+        workbook.active.append(row)
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz.xlsx"
+    workbook.save(path)
+
+    report = run_import([Source(path, csv_model="trainingbase")], dry_run=True)
+
+    assert all(problem.location.file == "fuzz.xlsx" and problem.message for problem in report.problems)
+
+
+@fuzz_settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(raw=st.binary(max_size=300), prefix=st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]))
+def test_arbitrary_bytes_as_a_csv_are_reported_never_a_crash(db, tmp_path_factory, raw, prefix):
+    path = tmp_path_factory.mktemp("fuzz") / "category.csv"
+    path.write_bytes(prefix + b"slug,name\r\n" + raw)
+
+    report = run_import([Source(path)], dry_run=True)
+
+    assert all(problem.location.file == "category.csv" and problem.message for problem in report.problems)

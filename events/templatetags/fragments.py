@@ -1,0 +1,67 @@
+"""Rows of a list (cards, timeline items) rendered once per content version and reused.
+
+    {% load fragments %}
+    {% cached_each object_list "includes/card.html" "event" show_regions=True as cards %}
+    {% for card in cards %}<li>{{ card }}</li>{% endfor %}
+
+Each object is rendered by the template on its own, as `{% include ... with ... only %}`
+would: with the object under the given name and the other values, nothing else of the
+page. The HTML is kept in the shared cache under the content version (events/content_version.py),
+so any save, delete, import or scheduled publication makes every kept row stale at once, as it
+does cached pages; the key also holds the language, the display mode (standard or 长辈版), the
+template, the values and the object's model and primary key. All rows of a list come back in
+one round trip; the ones missing are rendered and stored in one more.
+
+Only public rows belong here: the lists that use it show nothing else, and a staff preview
+renders its page without it. With CONTENT_CACHE_SECONDS at 0 every row is rendered afresh.
+"""
+
+import hashlib
+
+from django import template
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from events.content_version import content_state
+
+register = template.Library()
+
+FRAGMENT_KEY_PREFIX = "fragment"
+
+
+def fragment_keys(objects, template_name, name, values, elder):
+    variant = hashlib.sha256(
+        repr((template_name, name, sorted(values.items()), get_language(), elder)).encode()
+    ).hexdigest()[:16]
+    version = content_state()["version"]
+    return [f"{FRAGMENT_KEY_PREFIX}:{version}:{variant}:{obj._meta.label_lower}:{obj.pk}" for obj in objects]
+
+
+@register.simple_tag(takes_context=True)
+def cached_each(context, objects, template_name, name, **values):
+    """The HTML of each of `objects` rendered by `template_name`, in order, as a list."""
+    objects = list(objects)
+    if not objects:
+        return []
+    compiled = context.template.engine.get_template(template_name)
+
+    def render(obj):
+        return mark_safe(compiled.render(context.new({name: obj, **values})))
+
+    seconds = settings.CONTENT_CACHE_SECONDS
+    if not seconds:
+        return [render(obj) for obj in objects]
+    keys = fragment_keys(objects, template_name, name, values, bool(context.get("elder_mode")))
+    found = cache.get_many(keys)
+    rendered = []
+    missing = {}
+    for key, obj in zip(keys, objects, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = missing[key] = render(obj)
+        rendered.append(mark_safe(html))
+    if missing:
+        cache.set_many({key: str(html) for key, html in missing.items()}, seconds)
+    return rendered

@@ -1,4 +1,4 @@
-"""Rows of a list (cards, timeline items) rendered once per content version and reused.
+"""Parts of a page (list rows, a filter form) rendered once per content version and reused.
 
     {% load fragments %}
     {% cached_each object_list "includes/card.html" "event" show_regions=True as cards %}
@@ -12,7 +12,15 @@ does cached pages; the key also holds the language, the display mode (standard o
 template, the values and the object's model and primary key. All rows of a list come back in
 one round trip; the ones missing are rendered and stored in one more.
 
-Only public rows belong here: the lists that use it show nothing else, and a staff preview
+A part that depends on more than its values, such as a list's filter form, is kept whole:
+
+    {% fragment filter_form_key %}{% include "includes/filter_form.html" %}{% endfragment %}
+
+where the key names everything the part shows (the view builds it; None renders the part
+afresh and keeps nothing, as for a form with errors). The content version, the language and
+the display mode are added to it here.
+
+Only public content belongs here: the lists that use it show nothing else, and a staff preview
 renders its page without it. With CONTENT_CACHE_SECONDS at 0 every row is rendered afresh.
 """
 
@@ -31,10 +39,14 @@ register = template.Library()
 FRAGMENT_KEY_PREFIX = "fragment"
 
 
+def variant_digest(*parts, elder):
+    """What, besides the content version, a kept part depends on: the parts named, the language
+    and the display mode."""
+    return hashlib.sha256(repr((*parts, get_language(), elder)).encode()).hexdigest()
+
+
 def fragment_keys(objects, template_name, name, values, elder):
-    variant = hashlib.sha256(
-        repr((template_name, name, sorted(values.items()), get_language(), elder)).encode()
-    ).hexdigest()[:16]
+    variant = variant_digest(template_name, name, sorted(values.items()), elder=elder)[:16]
     version = content_state()["version"]
     return [f"{FRAGMENT_KEY_PREFIX}:{version}:{variant}:{obj._meta.label_lower}:{obj.pk}" for obj in objects]
 
@@ -65,3 +77,34 @@ def cached_each(context, objects, template_name, name, **values):
     if missing:
         cache.set_many({key: str(html) for key, html in missing.items()}, seconds)
     return rendered
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, key):
+        self.nodelist = nodelist
+        self.key = key
+
+    def render(self, context):
+        key = self.key.resolve(context)
+        seconds = settings.CONTENT_CACHE_SECONDS
+        if key is None or not seconds:
+            return self.nodelist.render(context)
+        digest = variant_digest(key, elder=bool(context.get("elder_mode")))
+        full_key = f"{FRAGMENT_KEY_PREFIX}:{content_state()['version']}:{digest}"
+        html = cache.get(full_key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(full_key, str(html), seconds)
+        return mark_safe(html)
+
+
+@register.tag
+def fragment(parser, token):
+    """{% fragment key %}…{% endfragment %}: the enclosed part, kept per content version under
+    `key` (with the language and the display mode); rendered afresh when `key` is None."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument, the part's key.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, parser.compile_filter(bits[1]))

@@ -7,6 +7,7 @@ queries however much content there is.
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -61,30 +62,28 @@ class EventDetailView(PublicDetailMixin, DetailView):
     template_name = "events/event_detail.html"
 
     def get_queryset(self):
+        return super().get_queryset().select_related("category", "source")
+
+    def related_lookups(self):
         now = timezone.now()
-        return (
-            super()
-            .get_queryset()
-            .select_related("category", "source")
-            .prefetch_related(
-                "regions",
-                "key_figures",
-                Prefetch("milestones", queryset=Milestone.objects.prefetch_related("regions")),
-                Prefetch("awards", queryset=Award.objects.published(now), to_attr="public_awards"),
-                Prefetch(
-                    "training_base_batches",
-                    queryset=TrainingBaseBatch.objects.published(now)
-                    .select_related("kind")
-                    .prefetch_related(
-                        Prefetch(
-                            "bases",
-                            queryset=TrainingBase.objects.published(now).select_related("province"),
-                            to_attr="public_bases",
-                        )
-                    ),
+        return [
+            "regions",
+            "key_figures",
+            Prefetch("milestones", queryset=Milestone.objects.prefetch_related("regions")),
+            Prefetch("awards", queryset=Award.objects.published(now), to_attr="public_awards"),
+            Prefetch(
+                "training_base_batches",
+                queryset=TrainingBaseBatch.objects.published(now)
+                .select_related("kind")
+                .prefetch_related(
+                    Prefetch(
+                        "bases",
+                        queryset=TrainingBase.objects.published(now).select_related("province"),
+                        to_attr="public_bases",
+                    )
                 ),
-            )
-        )
+            ),
+        ]
 
     def get_page_title(self):
         event = self.object
@@ -105,10 +104,10 @@ class EventDetailView(PublicDetailMixin, DetailView):
             (self.object.localized.short_title, None),
         ]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # The year's events near this one, for previous/next and the side list: one short
-        # query. A year of ten is shown whole; a longer list is cut around this event.
+    @cached_property
+    def neighbours(self):
+        """The year's events near this one, for previous/next and the side list: one short
+        query. A year of ten is shown whole; a longer list is cut around this event."""
         rank = self.object.rank
         siblings = list(
             Event.objects.published()
@@ -120,11 +119,12 @@ class EventDetailView(PublicDetailMixin, DetailView):
         earlier = [event for event in siblings if event.rank < rank]
         later = [event for event in siblings if event.rank > rank]
         shown = [event for event in siblings if abs(event.rank - rank) <= SIDE_LIST_REACH]
-        context["year_events"] = shown
-        context["year_events_cut"] = len(shown) < len(siblings)
-        context["previous_event"] = earlier[-1] if earlier else None
-        context["next_event"] = later[0] if later else None
-        return context
+        return {
+            "year_events": shown,
+            "year_events_cut": len(shown) < len(siblings),
+            "previous_event": earlier[-1] if earlier else None,
+            "next_event": later[0] if later else None,
+        }
 
 
 class MilestoneListView(PublicListView):

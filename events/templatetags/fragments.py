@@ -29,6 +29,7 @@ import hashlib
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -108,3 +109,49 @@ def fragment(parser, token):
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(nodelist, parser.compile_filter(bits[1]))
+
+
+# Parts of the layout that no content changes: the navigation, the footer, the links in the
+# head. Kept in this process, per language, display mode and the values the tag names.
+_layout_parts = {}
+LAYOUT_PARTS_MAX = 1024
+
+
+def forget_layout_parts(**kwargs):
+    """Settings (the footer's lines, static files) changed, as tests do: render them anew."""
+    _layout_parts.clear()
+
+
+setting_changed.connect(forget_layout_parts)
+
+
+class LayoutPartNode(template.Node):
+    def __init__(self, nodelist, values):
+        self.nodelist = nodelist
+        self.values = values
+
+    def render(self, context):
+        key = (
+            repr([value.resolve(context) for value in self.values]),
+            get_language(),
+            bool(context.get("elder_mode")),
+        )
+        html = _layout_parts.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(_layout_parts) < LAYOUT_PARTS_MAX:
+                _layout_parts[key] = html
+        return html
+
+
+@register.tag
+def layout_part(parser, token):
+    """{% layout_part "nav" request.resolver_match.url_name %}…{% endlayout_part %}: a part of
+    the layout that depends on nothing but the values named (each from a small, fixed set),
+    the language, the display mode and the settings, rendered once per process."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} needs at least the part's name.")
+    nodelist = parser.parse(("endlayout_part",))
+    parser.delete_first_token()
+    return LayoutPartNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])

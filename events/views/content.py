@@ -281,10 +281,17 @@ class TrainingBaseListView(PublicListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["kinds"] = self.kind_totals()
-        context["province_counts"] = self.province_counts()
+        # The totals and the chart beside the list are kept per content version under the
+        # query they follow (the chart's links carry it, less the page), not when the form
+        # shows errors; they are computed only when rendered.
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["aside_key"] = (
+            None if self.filterset.errors else f"base-aside:{self.request.path}?{query.urlencode()}"
+        )
         return context
 
+    @cached_property
     def kind_totals(self):
         """Each kind with its announced batches: how many were announced, how many are listed."""
         now = timezone.now()
@@ -308,6 +315,7 @@ class TrainingBaseListView(PublicListView):
             entry["listed"] += batch.listed
         return list(kinds.values())
 
+    @cached_property
     def province_counts(self):
         """Bases per province among the filtered bases, most first; the chart tag draws them."""
         return content_cached(

@@ -21,8 +21,12 @@ PAGES = [
     EVENT,
     "/milestones/",
     "/milestones/?year=2023&month=9",
+    "/milestones/2023-national-skills-competitions/",
     "/awards/",
+    "/awards/16th-china-skills-award/",
     "/bases/",
+    "/bases/beijing-light-industry-technician-college/",
+    "/regions/beijing/",
 ]
 # The same address in Chinese, in English, and in 长辈版 (a cookie).
 EDITIONS = [("", None), ("/en", None), ("", "elder")]

@@ -385,24 +385,34 @@ class ProvinceDetailView(PageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The page's body is kept per content version (events/templatetags/fragments.py); its
+        # lists are read only when it is rendered.
+        context["body_key"] = f"detail-body:province:{self.object.pk}"
+        context["head_key"] = f"detail-head:province:{self.object.pk}:{self.request.get_host()}"
+        return context
+
+    @cached_property
+    def listing(self):
         province = self.object
         now = timezone.now()
-        context["events"] = (
-            Event.objects.published(now).filter(regions=province).select_related("category").defer("body")
-        )
-        context["milestones"] = (
-            Milestone.objects.published(now)
+        rows = {
+            "events": Event.objects.published(now)
+            .filter(regions=province)
+            .select_related("category")
+            .defer("body"),
+            "milestones": Milestone.objects.published(now)
             .filter(regions=province)
             .select_related("event")
-            .order_by("-date", "-id")
-        )
-        context["bases"] = public_bases().filter(province=province)
-        context["recipients"] = AwardRecipient.objects.filter(
-            province=province, award__in=Award.objects.published(now)
-        ).select_related("award")
-        for name in ("events", "milestones", "bases", "recipients"):
+            .order_by("-date", "-id"),
+            "bases": public_bases().filter(province=province),
+            "recipients": AwardRecipient.objects.filter(
+                province=province, award__in=Award.objects.published(now)
+            ).select_related("award"),
+        }
+        listing = {}
+        for name, queryset in rows.items():
             # One row more than shown tells whether to link to the rest.
-            rows = list(context[name][: PROVINCE_ROWS + 1])
-            context[name] = rows[:PROVINCE_ROWS]
-            context[f"more_{name}"] = len(rows) > PROVINCE_ROWS
-        return context
+            found = list(queryset[: PROVINCE_ROWS + 1])
+            listing[name] = found[:PROVINCE_ROWS]
+            listing[f"more_{name}"] = len(found) > PROVINCE_ROWS
+        return listing

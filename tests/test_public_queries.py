@@ -107,7 +107,7 @@ WARM_PAGES = {
     "/events/": 2,  # the page of events and their regions
     "/events/?year=2023&category=competitions&region=tianjin&q=大赛": 4,  # + category, region look-ups
     "/events/bulk-event-5/": 1,  # the event; its body, with all it lists, is kept per event
-    "/milestones/": 2,  # the page of milestones, the year's events for the event select
+    "/milestones/": 1,  # the page of milestones (the form, with its event select, is kept)
     "/awards/": 1,
     "/bases/": 1,
     "/bases/?region=beijing&host=enterprise&sector=advanced-manufacturing&year=2023": 3,  # + region, sector

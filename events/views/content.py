@@ -54,7 +54,9 @@ class EventListView(PublicListView):
     page_description = _("历年职业能力建设领域大事，可按年份、类别、地区和关键词筛选。")
 
     def get_queryset(self):
-        return super().get_queryset().select_related("category").prefetch_related("regions").defer("body")
+        # The cards' regions are fetched by the template for the cards it renders
+        # (events/templatetags/fragments.py), not for cards kept from an earlier request.
+        return super().get_queryset().select_related("category").defer("body")
 
 
 class EventDetailView(PublicDetailMixin, DetailView):

@@ -27,6 +27,7 @@ PAGES = [
     "/bases/",
     "/bases/beijing-light-industry-technician-college/",
     "/regions/beijing/",
+    "/sitemap/",
 ]
 # The same address in Chinese, in English, and in 长辈版 (a cookie).
 EDITIONS = [("", None), ("/en", None), ("", "elder")]

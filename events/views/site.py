@@ -210,6 +210,14 @@ class SiteMapView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The page's body (a link per year, kind and region) is kept per content version
+        # (events/templatetags/fragments.py); what it lists is read only when it is rendered.
+        context["body_key"] = "site-map-body"
+        return context
+
+    @cached_property
+    def listing(self):
+        context = {}
         years = sorted(
             content_cached(
                 "years:site-map",

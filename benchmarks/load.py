@@ -68,7 +68,7 @@ def run(command, env, **kwargs):
     return subprocess.run(command, cwd=PROJECT, env=env, check=True, **kwargs)
 
 
-def server_environment(database_url, cache_url, static_root, page_cache):
+def server_environment(database_url, cache_url, static_root, page_cache, port=PORT):
     env = dict(os.environ)
     env.update(
         DEBUG="false",
@@ -79,7 +79,7 @@ def server_environment(database_url, cache_url, static_root, page_cache):
         CACHE_KEY_PREFIX=f"bench-{secrets.token_hex(4)}",
         STATIC_ROOT=str(static_root),
         PAGE_CACHE_SECONDS="600" if page_cache else "0",
-        GUNICORN_BIND=f"{HOST}:{PORT}",
+        GUNICORN_BIND=f"{HOST}:{port}",
         GUNICORN_ACCESS_LOG="",
         LOG_LEVEL="WARNING",
     )
@@ -109,32 +109,44 @@ def fill(env, events, milestones_per_event, bases):
     )
 
 
-def url(path):
-    return f"http://{HOST}:{PORT}{urllib.parse.quote(path, safe='/?=&')}"
+def address(env):
+    """The base URL of the server `env` starts."""
+    return f"http://{env['GUNICORN_BIND']}"
 
 
-def fetch(path, header=None):
+def url(path, base=f"http://{HOST}:{PORT}"):
+    return f"{base}{urllib.parse.quote(path, safe='/?=&')}"
+
+
+def fetch(path, header=None, base=f"http://{HOST}:{PORT}"):
     headers = {"X-Forwarded-Proto": "https"}
     if header:
         name, value = header.split(": ", 1)
         headers[name] = value
-    request = urllib.request.Request(url(path), headers=headers)
+    request = urllib.request.Request(url(path, base), headers=headers)
     with urllib.request.urlopen(request, timeout=60) as response:
         return response.read()
 
 
 class Server:
-    def __init__(self, env):
+    """gunicorn with gunicorn.conf.py and `env`; `options` are command-line settings, which
+    take precedence over the file's (e.g. ["--worker-class", "sync"])."""
+
+    def __init__(self, env, options=()):
         self.env = env
+        self.options = list(options)
         self.process = None
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "skillsite.wsgi"], cwd=PROJECT, env=self.env, stderr=subprocess.DEVNULL
+            [str(BIN / "gunicorn"), *self.options, "skillsite.wsgi"],
+            cwd=PROJECT,
+            env=self.env,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(100):
             try:
-                fetch("/healthz")
+                fetch("/healthz", base=address(self.env))
                 return self
             except OSError:
                 time.sleep(0.2)
@@ -145,9 +157,17 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def wrk(path, duration, connections, header=None):
+def wrk(path, duration, connections, header=None, base=f"http://{HOST}:{PORT}"):
     extra = ["-H", header] if header else []
-    command = [*WRK_OPTIONS, f"-c{connections}", f"-d{duration}s", "-H", PROXY_HEADER, *extra, url(path)]
+    command = [
+        *WRK_OPTIONS,
+        f"-c{connections}",
+        f"-d{duration}s",
+        "-H",
+        PROXY_HEADER,
+        *extra,
+        url(path, base),
+    ]
     return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
@@ -180,13 +200,27 @@ def static_twin(static_root, name, size):
 
 def measure(env, static_twins, duration, connections):
     rows = []
+    base = address(env)
     with Server(env):
         for (name, path, *header), twin in zip(PAGES, static_twins, strict=True):
-            fetch(path, *header)  # warm the caches a visitor would find warm
-            page = wrk(path, duration, connections, *header)
-            static = wrk(twin, duration, connections)
+            fetch(path, *header, base=base)  # warm the caches a visitor would find warm
+            page = wrk(path, duration, connections, *header, base=base)
+            static = wrk(twin, duration, connections, base=base)
             rows.append((name, path, page, static))
     return rows
+
+
+NOTES_MARKER = "<!-- Notes written by hand below this line; a new run keeps them. -->"
+
+
+def write_report(path, report):
+    """Write a generated report to `path`, keeping the hand-written notes (before/after
+    figures, what was changed) that follow NOTES_MARKER in the file already there."""
+    notes = ""
+    if path.exists():
+        _generated, marker, notes = path.read_text(encoding="utf-8").partition(NOTES_MARKER)
+        notes = notes if marker else ""
+    path.write_text(f"{report.rstrip()}\n\n{NOTES_MARKER}{notes or chr(10)}", encoding="utf-8")
 
 
 def table(rows, sizes):
@@ -211,6 +245,10 @@ def main():
     parser.add_argument("--bases", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per URL")
     parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--port", type=int, default=PORT, help="the port gunicorn listens on")
+    parser.add_argument(
+        "--uncached-only", action="store_true", help="measure only with the page cache off (half the time)"
+    )
     parser.add_argument("--output", type=Path, default=PROJECT / "docs" / "benchmarks-load.md")
     options = parser.parse_args()
     if not shutil.which("wrk"):
@@ -220,7 +258,7 @@ def main():
     cache_url = os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE_URL)
     with tempfile.TemporaryDirectory() as temporary:
         static_root = Path(temporary) / "static"
-        env = server_environment(database_url, cache_url, static_root, page_cache=True)
+        env = server_environment(database_url, cache_url, static_root, page_cache=True, port=options.port)
         if options.fill:
             started = time.perf_counter()
             recreate_database(database_url, env)
@@ -231,13 +269,15 @@ def main():
 
         # Learn each page's size, then give it a static twin (WhiteNoise indexes at start-up).
         with Server(env):
-            sizes = [len(fetch(path, *header)) for _name, path, *header in PAGES]
+            sizes = [len(fetch(path, *header, base=address(env))) for _name, path, *header in PAGES]
         twins = [
             static_twin(static_root, name, size) for (name, _path, *_), size in zip(PAGES, sizes, strict=True)
         ]
 
-        cached = measure(env, twins, options.duration, options.connections)
-        uncached_env = server_environment(database_url, cache_url, static_root, page_cache=False)
+        cached = None if options.uncached_only else measure(env, twins, options.duration, options.connections)
+        uncached_env = server_environment(
+            database_url, cache_url, static_root, page_cache=False, port=options.port
+        )
         uncached = measure(uncached_env, twins, options.duration, options.connections)
         counts = subprocess.run(
             [
@@ -271,7 +311,7 @@ throughput as a share of its static twin's.
 
 ## Page cache on (what anonymous visitors get)
 
-{table(cached, sizes)}
+{table(cached, sizes) if cached else "Not measured in this run (--uncached-only)."}
 
 ## Page cache off (every request renders the page)
 
@@ -280,7 +320,7 @@ they are in production; the page itself is rendered by Django on every request.
 
 {table(uncached, sizes)}
 """
-    options.output.write_text(report, encoding="utf-8")
+    write_report(options.output, report)
     print(report)
 
 

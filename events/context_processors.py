@@ -1,11 +1,13 @@
 """What every public page's layout shows: the language and display switches, the
 hreflang alternates and the government-site footer."""
 
+import functools
 import re
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse, translate_url
+from django.utils.translation import get_language
 
 from .display import ELDER, STANDARD, display_mode
 from .models.translation import english_active
@@ -32,13 +34,25 @@ def display_switch(request):
     return {"elder_mode": elder, "display_switch_url": f"{reverse('events:display_mode')}?{query}"}
 
 
+@functools.lru_cache(maxsize=4096)
+def _translated_path(path, language, active_language):
+    return translate_url(path, language)
+
+
+def translated(full_path, language):
+    """translate_url() for this page: the path is resolved and reversed once per process (it
+    depends on the path and the languages only); the query is carried over as it does."""
+    path, separator, query = full_path.partition("?")
+    return _translated_path(path, language, get_language()) + separator + query
+
+
 def languages(request):
     """The page's lang attribute, and this page in each language (for the switch and the
     hreflang alternates); a page that exists in one language only has no alternates."""
     english = english_active()
     path = request.get_full_path()
-    chinese_url = translate_url(path, "zh-hans")
-    english_url = translate_url(path, "en")
+    chinese_url = translated(path, "zh-hans")
+    english_url = translated(path, "en")
     context = {"html_lang": "en" if english else "zh-Hans", "english": english}
     if chinese_url != english_url:
         # x-default: the Chinese page, which is the site's own.

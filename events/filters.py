@@ -1,5 +1,7 @@
 """The filters of every public list. Each FilterSet renders the form shown above its list."""
 
+import functools
+
 import django_filters
 from django import forms
 from django.core.validators import slug_re
@@ -260,7 +262,9 @@ class MilestoneFilter(PublicFilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            super().form.fields["event"].widget.choices = self.event_choices()
+            # Read when the select is rendered (once), not when the form is built: a form kept
+            # per content version (events/templatetags/fragments.py) never reads them.
+            super().form.fields["event"].widget.choices = functools.cache(self.event_choices)
         return self._form
 
     def event_choices(self):

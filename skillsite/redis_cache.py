@@ -21,7 +21,7 @@ import time
 from urllib.parse import urlparse
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -33,9 +33,27 @@ _unavailable_until = {}
 _state_lock = threading.Lock()
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django builds a new redis.Redis object on every cache call, about a hundred Python
+    calls each time; one object per connection pool serves every call (redis-py's clients are
+    thread-safe, the pool hands each command its own connection)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._server_key = ",".join(self._servers)
         # host:port only: the address may carry a password.
         self._server_label = ", ".join(

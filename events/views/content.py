@@ -7,6 +7,7 @@ queries however much content there is.
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -53,7 +54,9 @@ class EventListView(PublicListView):
     page_description = _("历年职业能力建设领域大事，可按年份、类别、地区和关键词筛选。")
 
     def get_queryset(self):
-        return super().get_queryset().select_related("category").prefetch_related("regions").defer("body")
+        # The cards' regions are fetched by the template for the cards it renders
+        # (events/templatetags/fragments.py), not for cards kept from an earlier request.
+        return super().get_queryset().select_related("category").defer("body")
 
 
 class EventDetailView(PublicDetailMixin, DetailView):
@@ -61,30 +64,28 @@ class EventDetailView(PublicDetailMixin, DetailView):
     template_name = "events/event_detail.html"
 
     def get_queryset(self):
+        return super().get_queryset().select_related("category", "source")
+
+    def related_lookups(self):
         now = timezone.now()
-        return (
-            super()
-            .get_queryset()
-            .select_related("category", "source")
-            .prefetch_related(
-                "regions",
-                "key_figures",
-                Prefetch("milestones", queryset=Milestone.objects.prefetch_related("regions")),
-                Prefetch("awards", queryset=Award.objects.published(now), to_attr="public_awards"),
-                Prefetch(
-                    "training_base_batches",
-                    queryset=TrainingBaseBatch.objects.published(now)
-                    .select_related("kind")
-                    .prefetch_related(
-                        Prefetch(
-                            "bases",
-                            queryset=TrainingBase.objects.published(now).select_related("province"),
-                            to_attr="public_bases",
-                        )
-                    ),
+        return [
+            "regions",
+            "key_figures",
+            Prefetch("milestones", queryset=Milestone.objects.prefetch_related("regions")),
+            Prefetch("awards", queryset=Award.objects.published(now), to_attr="public_awards"),
+            Prefetch(
+                "training_base_batches",
+                queryset=TrainingBaseBatch.objects.published(now)
+                .select_related("kind")
+                .prefetch_related(
+                    Prefetch(
+                        "bases",
+                        queryset=TrainingBase.objects.published(now).select_related("province"),
+                        to_attr="public_bases",
+                    )
                 ),
-            )
-        )
+            ),
+        ]
 
     def get_page_title(self):
         event = self.object
@@ -105,10 +106,10 @@ class EventDetailView(PublicDetailMixin, DetailView):
             (self.object.localized.short_title, None),
         ]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # The year's events near this one, for previous/next and the side list: one short
-        # query. A year of ten is shown whole; a longer list is cut around this event.
+    @cached_property
+    def neighbours(self):
+        """The year's events near this one, for previous/next and the side list: one short
+        query. A year of ten is shown whole; a longer list is cut around this event."""
         rank = self.object.rank
         siblings = list(
             Event.objects.published()
@@ -120,11 +121,12 @@ class EventDetailView(PublicDetailMixin, DetailView):
         earlier = [event for event in siblings if event.rank < rank]
         later = [event for event in siblings if event.rank > rank]
         shown = [event for event in siblings if abs(event.rank - rank) <= SIDE_LIST_REACH]
-        context["year_events"] = shown
-        context["year_events_cut"] = len(shown) < len(siblings)
-        context["previous_event"] = earlier[-1] if earlier else None
-        context["next_event"] = later[0] if later else None
-        return context
+        return {
+            "year_events": shown,
+            "year_events_cut": len(shown) < len(siblings),
+            "previous_event": earlier[-1] if earlier else None,
+            "next_event": later[0] if later else None,
+        }
 
 
 class MilestoneListView(PublicListView):
@@ -281,10 +283,17 @@ class TrainingBaseListView(PublicListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["kinds"] = self.kind_totals()
-        context["province_counts"] = self.province_counts()
+        # The totals and the chart beside the list are kept per content version under the
+        # query they follow (the chart's links carry it, less the page), not when the form
+        # shows errors; they are computed only when rendered.
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["aside_key"] = (
+            None if self.filterset.errors else f"base-aside:{self.request.path}?{query.urlencode()}"
+        )
         return context
 
+    @cached_property
     def kind_totals(self):
         """Each kind with its announced batches: how many were announced, how many are listed."""
         now = timezone.now()
@@ -308,6 +317,7 @@ class TrainingBaseListView(PublicListView):
             entry["listed"] += batch.listed
         return list(kinds.values())
 
+    @cached_property
     def province_counts(self):
         """Bases per province among the filtered bases, most first; the chart tag draws them."""
         return content_cached(
@@ -377,24 +387,34 @@ class ProvinceDetailView(PageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The page's body is kept per content version (events/templatetags/fragments.py); its
+        # lists are read only when it is rendered.
+        context["body_key"] = f"detail-body:province:{self.object.pk}"
+        context["head_key"] = f"detail-head:province:{self.object.pk}:{self.request.get_host()}"
+        return context
+
+    @cached_property
+    def listing(self):
         province = self.object
         now = timezone.now()
-        context["events"] = (
-            Event.objects.published(now).filter(regions=province).select_related("category").defer("body")
-        )
-        context["milestones"] = (
-            Milestone.objects.published(now)
+        rows = {
+            "events": Event.objects.published(now)
+            .filter(regions=province)
+            .select_related("category")
+            .defer("body"),
+            "milestones": Milestone.objects.published(now)
             .filter(regions=province)
             .select_related("event")
-            .order_by("-date", "-id")
-        )
-        context["bases"] = public_bases().filter(province=province)
-        context["recipients"] = AwardRecipient.objects.filter(
-            province=province, award__in=Award.objects.published(now)
-        ).select_related("award")
-        for name in ("events", "milestones", "bases", "recipients"):
+            .order_by("-date", "-id"),
+            "bases": public_bases().filter(province=province),
+            "recipients": AwardRecipient.objects.filter(
+                province=province, award__in=Award.objects.published(now)
+            ).select_related("award"),
+        }
+        listing = {}
+        for name, queryset in rows.items():
             # One row more than shown tells whether to link to the rest.
-            rows = list(context[name][: PROVINCE_ROWS + 1])
-            context[name] = rows[:PROVINCE_ROWS]
-            context[f"more_{name}"] = len(rows) > PROVINCE_ROWS
-        return context
+            found = list(queryset[: PROVINCE_ROWS + 1])
+            listing[name] = found[:PROVINCE_ROWS]
+            listing[f"more_{name}"] = len(found) > PROVINCE_ROWS
+        return listing

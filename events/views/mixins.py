@@ -1,6 +1,7 @@
 """What the public views share: page metadata, published-only querysets, staff preview."""
 
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
 from django_filters.views import FilterView
@@ -115,6 +116,12 @@ class PublicListView(PageMixin, FilterView):
         context["filters_active"] = any(
             value for name, value in self.request.GET.items() if name in self.filterset.filters
         )
+        # The filter form shows the filters' values and the choices content offers, so it is
+        # kept per content version under them (events/templatetags/fragments.py); a form
+        # with errors answers one visitor's typing and is not kept.
+        context["filter_form_key"] = (
+            None if self.filterset.errors else f"filter-form:{self.request.path}:{self.filter_key()}"
+        )
         return context
 
 
@@ -144,9 +151,26 @@ class PublicDetailMixin(PageMixin):
     def is_preview(self, obj):
         return not obj.is_public
 
+    def related_lookups(self):
+        """What the page's body reads besides the object: prefetched only when the body is
+        rendered, not when it comes from the cache."""
+        return []
+
+    @cached_property
+    def with_relations(self):
+        """The object, with related_lookups() fetched (once, whichever part asks first)."""
+        prefetch_related_objects([self.object], *self.related_lookups())
+        return self.object
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["preview"] = self.is_preview(self.object)
+        # The body of a public page is kept per content version (events/templatetags/
+        # fragments.py); a staff preview is always rendered afresh and never kept.
+        key = None if context["preview"] else f"{self.object._meta.label_lower}:{self.object.pk}"
+        context["body_key"] = key and f"detail-body:{key}"
+        # The structured data in the head holds absolute URLs: on the host that was asked.
+        context["head_key"] = key and f"detail-head:{key}:{self.request.get_host()}"
         # The English edition shows an item without an English name in Chinese, with a notice.
         context["untranslated"] = getattr(self.object, "lacks_english", False)
         return context

@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -63,6 +64,16 @@ class HomeView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["year"] = self.year
+        context["edition"] = self.edition
+        # The page's body is kept per content version (events/templatetags/fragments.py);
+        # what it lists is read only when it is rendered.
+        context["body_key"] = "home-body"
+        return context
+
+    @cached_property
+    def listing(self):
+        """The edition's events, their headline figures, its source and the latest milestones."""
         events = []
         figures = []
         if self.year:
@@ -82,18 +93,16 @@ class HomeView(PageMixin, TemplateView):
                 .only("event__slug", "event__short_title", "event__short_title_en", *KEY_FIGURE_FIELDS)
                 .order_by("event__rank", "sort_order", "id")
             )
-        context["year"] = self.year
-        context["edition"] = self.edition
-        context["events"] = events[:HOME_EVENTS]
-        context["more_events"] = len(events) > HOME_EVENTS
-        context["figures"] = figures
-        context["source"] = (self.edition.source if self.edition else None) or next(
-            (event.source for event in events if event.source_id), None
-        )
-        context["latest_milestones"] = list(
-            public_milestones().exclude(precision="year").order_by("-date", "-id")[:LATEST_MILESTONES]
-        )
-        return context
+        return {
+            "events": events[:HOME_EVENTS],
+            "more_events": len(events) > HOME_EVENTS,
+            "figures": figures,
+            "source": (self.edition.source if self.edition else None)
+            or next((event.source for event in events if event.source_id), None),
+            "latest_milestones": list(
+                public_milestones().exclude(precision="year").order_by("-date", "-id")[:LATEST_MILESTONES]
+            ),
+        }
 
 
 class SearchForm(forms.Form):
@@ -192,6 +201,14 @@ class SiteMapView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The page's body (a link per year, kind and region) is kept per content version
+        # (events/templatetags/fragments.py); what it lists is read only when it is rendered.
+        context["body_key"] = "site-map-body"
+        return context
+
+    @cached_property
+    def listing(self):
+        context = {}
         years = sorted(
             content_cached(
                 "years:site-map",

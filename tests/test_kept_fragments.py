@@ -28,6 +28,8 @@ PAGES = [
     "/bases/beijing-light-industry-technician-college/",
     "/regions/beijing/",
     "/sitemap/",
+    "/search/?q=技能",
+    "/search/?q=火星",
 ]
 # The same address in Chinese, in English, and in 长辈版 (a cookie).
 EDITIONS = [("", None), ("/en", None), ("", "elder")]
@@ -89,6 +91,21 @@ def test_an_edited_event_shows_its_new_title_on_the_list_and_its_page_at_once(
     assert "技能中国行动全面推开" in client.get(EVENT).content.decode()
     assert "Skills China campaign rolled out nationwide" in client.get("/en/events/").content.decode()
     assert "Skills China campaign rolled out nationwide" in client.get("/en" + EVENT).content.decode()
+
+
+def test_a_search_finds_an_edited_title_at_once(
+    client, seed_content, parts_kept, django_capture_on_commit_callbacks
+):
+    event = Event.objects.get(slug="2023-skills-china-action")
+    assert "没有找到" in client.get("/search/?q=嘉年华").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "职业技能嘉年华全面举办"
+        event.save()
+
+    found = client.get("/search/?q=嘉年华").content.decode()
+    assert "没有找到" not in found
+    assert event.get_absolute_url() in found
 
 
 def test_the_english_edition_never_shows_chinese_rows_kept_for_the_chinese_one(

@@ -141,10 +141,20 @@ class SearchView(PageMixin, TemplateView):
         context["form"] = self.form
         context["query"] = self.query
         context["terms"] = search.terms(self.query)
-        context["groups"] = self.results() if self.query else []
-        context["total"] = sum(group["count"] for group in context["groups"])
-        context["total_capped"] = any(group["count_capped"] for group in context["groups"])
+        # The results (counts, ranked rows and their passages) are kept per content version
+        # and query, like the other pages' bodies (events/templatetags/fragments.py), and
+        # looked up only when they are rendered.
+        context["results_key"] = f"search-results:{self.query}" if self.query else None
         return context
+
+    @cached_property
+    def found(self):
+        groups = self.results()
+        return {
+            "groups": groups,
+            "total": sum(group["count"] for group in groups),
+            "total_capped": any(group["count_capped"] for group in groups),
+        }
 
     def results(self):
         """How many of each kind match (counted up to search.SPARSE_MATCHES) and the

@@ -90,6 +90,8 @@ class Source:
     name: str = ""
     format: str = ""
     csv_model: str = ""
+    # Values every row shares when it gives none ({field name: value}): --set, or the admin page.
+    shared: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.path = Path(self.path)
@@ -490,7 +492,7 @@ def _csv_columns(spec, header, source):
                 Problem(location, f"列「{title}」重复。", f"Column {title!r} appears twice.", spec.label)
             )
         columns.append(name)
-    missing = [name for name in spec.required_columns if name not in columns]
+    missing = [name for name in spec.required_columns if name not in columns and name not in source.shared]
     if missing:
         problems.append(
             Problem(

@@ -202,9 +202,9 @@ def test_an_upload_over_the_import_limit_is_refused_with_its_size(importer_clien
 
 
 def test_a_file_of_another_type_is_refused(importer_client):
-    response = importer_client.post(URL, {"file": upload("events.xlsx", b"PK")})
+    response = importer_client.post(URL, {"file": upload("events.numbers", b"PK")})
 
-    assert "只能导入 .json、.yaml、.yml 或 .csv 文件。" in response.content.decode()
+    assert "只能导入 .json、.yaml、.yml、.csv 或 .xlsx 文件。" in response.content.decode()
 
 
 def test_a_forged_or_foreign_token_applies_nothing(importer_client, client, seed_content):

@@ -18,7 +18,11 @@ def csv_model_choices():
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="文件",
-        help_text="JSON 或 YAML 格式的 fixture，或带表头的 CSV 列表；UTF-8 编码（可带 BOM）。",
+        help_text=(
+            "JSON 或 YAML 格式的 fixture（UTF-8 编码），"
+            "带表头的 CSV 列表（UTF-8、GBK/GB18030 或 UTF-16 均可），"
+            "或 Excel 工作簿（.xlsx，每个工作表一种内容）。"
+        ),
     )
     csv_model = forms.ChoiceField(
         label="内容类型",
@@ -44,9 +48,7 @@ class ImportUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in FORMATS:
-            raise forms.ValidationError(
-                "只能导入 %(suffixes)s 文件。", code="file_type", params={"suffixes": "、".join(FORMATS)}
-            )
+            raise forms.ValidationError("只能导入 .json、.yaml、.yml、.csv 或 .xlsx 文件。", code="file_type")
         if upload.size > max_upload_size():
             raise forms.ValidationError(
                 "文件有 %(size)s，超过了网页上传的上限 %(limit)s。"

@@ -133,6 +133,7 @@ class Importer:
                 except SourceError as error:
                     for problem in error.problems:
                         self.report.add(problem)
+                self.report.notes += [f"{source.name}：{note}" for note in source.notes]
             self.flush_all()
             self.settle_waiting()
             if self.history is not None and self.report.ok:

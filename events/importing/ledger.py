@@ -39,7 +39,7 @@ class KeyLedger:
 
     def add(self, label, key, location):
         """Remember a key; if it was met before, return where (and keep the first place)."""
-        file_number = self.files.setdefault(location.file, len(self.files))
+        file_number = self.files.setdefault((location.file, location.sheet), len(self.files))
         number = location.record if location.record is not None else location.line
         place = (file_number << 40) | (number << 1) | (location.record is None)
         cursor = self.db.execute(
@@ -55,8 +55,10 @@ class KeyLedger:
         if row is None:
             return None
         place = row[0]
-        file, number = list(self.files)[place >> 40], (place & ((1 << 40) - 1)) >> 1
-        return Location(file, line=number) if place & 1 else Location(file, record=number)
+        (file, sheet), number = list(self.files)[place >> 40], (place & ((1 << 40) - 1)) >> 1
+        if place & 1:
+            return Location(file, line=number, sheet=sheet)
+        return Location(file, record=number, sheet=sheet)
 
     def close(self):
         self.db.close()

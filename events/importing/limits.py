@@ -8,6 +8,7 @@ limits are far beyond any real record: an event's body is a few thousand charact
 """
 
 import re
+import zipfile
 
 # Levels of nesting, counting the file's own list: [ {record} {fields} [a list] [a key] ].
 MAX_DEPTH = 32
@@ -171,3 +172,148 @@ def depth_of(value, limit=MAX_DEPTH):
             for child in (container.values() if isinstance(container, dict) else container)
         ]
     return depth
+
+
+# -- workbooks ---------------------------------------------------------------------------------
+#
+# An .xlsx file is a zip of XML parts. Its central directory says, before anything is
+# decompressed, how many parts it has and how large each becomes: a "zip bomb" of a few
+# kilobytes that inflates to gigabytes is refused from those figures, and Python's zipfile
+# never inflates a part beyond the size the directory gives it. While the sheets are read the
+# cells are counted, so a small file cannot ask for a million cells either.
+
+# Bytes of all parts once decompressed: a workbook of 100,000 rows of eight columns is about
+# 40 MB of XML.
+MAX_WORKBOOK_BYTES = 200 * 1024 * 1024
+# How many times larger than its compressed size a part may become. Spreadsheet XML
+# compresses ten to thirty times; a zip bomb a thousand times and more. Parts under
+# COMPRESSION_RATIO_FLOOR bytes are not judged: a tiny part may compress well.
+MAX_COMPRESSION_RATIO = 200
+COMPRESSION_RATIO_FLOOR = 1024 * 1024
+# Parts of one workbook: a sheet costs two or three.
+MAX_WORKBOOK_MEMBERS = 1000
+# Bytes of the part that lists a workbook's relationships, read whole to find external links.
+MAX_RELATIONSHIPS_BYTES = 1024 * 1024
+# Cells of one workbook, as read: each row counts as wide as its last cell, so a row of one
+# cell in column XFD counts 16,384. 100,000 rows of ten columns are within it.
+MAX_WORKBOOK_CELLS = 1_000_000
+
+# What a file starts with: a zip (.xlsx), or an OLE compound document (a workbook with an
+# opening password, or an old .xls).
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class WorkbookRefused(Exception):
+    """A workbook that is not opened at all: (Chinese, English) say why."""
+
+    def __init__(self, message, message_en):
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+
+
+def too_many_cells():
+    return LimitExceeded(
+        f"工作簿超过 {MAX_WORKBOOK_CELLS:,} 个单元格（按读到的行数×列数计算）。"
+        "请把内容拆成几个工作簿，或另存为 CSV 导入。",
+        f"The workbook has more than {MAX_WORKBOOK_CELLS:,} cells (rows × columns as read); "
+        "split it or save it as CSV.",
+    )
+
+
+def check_workbook(stream, name=""):
+    """Refuse a workbook before it is opened: not a zip, encrypted, a bomb, macros, external links.
+
+    `stream` is a seekable binary file; it is left at its start.
+    """
+    stream.seek(0)
+    magic = stream.read(8)
+    stream.seek(0)
+    if magic.startswith(OLE_MAGIC):
+        raise WorkbookRefused(
+            "这个文件设置了打开密码，或是旧版 Excel 97-2003 工作簿（.xls）：无法读取。"
+            "请在 Excel 或 WPS 中取消密码，另存为“Excel 工作簿（.xlsx）”后再导入。",
+            "The workbook is password-protected or an old .xls file; remove the password and "
+            "save it as .xlsx.",
+        )
+    if not magic.startswith(ZIP_MAGIC):
+        raise WorkbookRefused(
+            "这不是有效的 .xlsx 工作簿（不是 zip 格式）：请在 Excel 或 WPS 中另存为“Excel 工作簿（.xlsx）”。",
+            "This is not a valid .xlsx workbook (not a zip file); save it as .xlsx.",
+        )
+    if name.lower().endswith(".xlsm"):
+        raise _macros()
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
+        raise WorkbookRefused(
+            f"工作簿已损坏，无法打开（{error}）：请在 Excel 或 WPS 中重新保存后再导入。",
+            f"The workbook is damaged and cannot be opened ({error}).",
+        ) from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_WORKBOOK_MEMBERS:
+            raise WorkbookRefused(
+                f"工作簿由 {len(members):,} 个部分组成，超过 {MAX_WORKBOOK_MEMBERS:,} 个的限制。",
+                f"The workbook has {len(members):,} parts, more than {MAX_WORKBOOK_MEMBERS:,}.",
+            )
+        total = 0
+        for member in members:
+            if member.flag_bits & 0x1:
+                raise WorkbookRefused(
+                    "工作簿的内容是加密的：请取消密码后另存为 .xlsx 再导入。",
+                    "The workbook is encrypted; remove the password and save it again.",
+                )
+            total += member.file_size
+            if member.file_size > COMPRESSION_RATIO_FLOOR and member.file_size > MAX_COMPRESSION_RATIO * max(
+                member.compress_size, 1
+            ):
+                raise WorkbookRefused(
+                    f"工作簿中的「{member.filename[:100]}」解压后是压缩时的 "
+                    f"{member.file_size // max(member.compress_size, 1):,} 倍"
+                    f"（上限 {MAX_COMPRESSION_RATIO} 倍）："
+                    "这不像是表格软件保存的文件，不予读取。",
+                    f"The part {member.filename[:100]!r} inflates "
+                    f"{member.file_size // max(member.compress_size, 1):,} times (the limit is "
+                    f"{MAX_COMPRESSION_RATIO}); a spreadsheet program does not write such a file.",
+                )
+            lowered = member.filename.lower()
+            if lowered.endswith("vbaproject.bin"):
+                raise _macros()
+            if lowered.startswith("xl/externallinks/"):
+                raise _external_links()
+        if total > MAX_WORKBOOK_BYTES:
+            raise WorkbookRefused(
+                f"工作簿解压后有 {total / 1024 / 1024:,.0f} MB，"
+                f"超过 {MAX_WORKBOOK_BYTES // 1024 // 1024} MB 的限制。"
+                "请拆分工作簿，或另存为 CSV 导入。",
+                f"The workbook inflates to {total / 1024 / 1024:,.0f} MB, more than "
+                f"{MAX_WORKBOOK_BYTES // 1024 // 1024} MB; split it or save it as CSV.",
+            )
+        for member in members:
+            if member.filename.lower().endswith(".rels") and member.file_size <= MAX_RELATIONSHIPS_BYTES:
+                if b"/externalLink" in archive.read(member):
+                    raise _external_links()
+            elif (
+                member.filename.lower() == "[content_types].xml"
+                and member.file_size <= MAX_RELATIONSHIPS_BYTES
+                and b"macroEnabled" in archive.read(member)
+            ):
+                raise _macros()
+    stream.seek(0)
+
+
+def _macros():
+    return WorkbookRefused(
+        "工作簿含有宏（.xlsm 或 VBA 代码），不予读取：请另存为不含宏的“Excel 工作簿（.xlsx）”。",
+        "The workbook contains macros; save it as a macro-free .xlsx workbook.",
+    )
+
+
+def _external_links():
+    return WorkbookRefused(
+        "工作簿引用了其他工作簿（外部链接），不予读取：请在 Excel 中“数据→编辑链接→断开链接”"
+        "（WPS：“数据→编辑链接”），保存后再导入。",
+        "The workbook links to other workbooks (external links); break the links and save it again.",
+    )

@@ -1,19 +1,33 @@
-"""Streaming readers: one record at a time from JSON and YAML fixtures and from CSV lists.
+"""Streaming readers: one record at a time from JSON and YAML fixtures, CSV lists and workbooks.
 
 None of them holds a whole file: JSON is parsed incrementally (ijson), YAML is composed one
-list item at a time from the parser's events, CSV is read row by row. A file that cannot be
-read any further raises SourceError; a record that is malformed is yielded with its problem.
+list item at a time from the parser's events, CSV is read row by row in whatever encoding
+Excel or WPS saved it, and an .xlsx workbook sheet by sheet, row by row (openpyxl's
+read-only parser). A file that cannot be read any further raises SourceError; a record that
+is malformed is yielded with its problem.
+
+CSV lists and sheets are tables as people write them: the header row names each column by
+field name or by the field's Chinese label, in any order, and may sit below a title row; a
+序号 column and columns without a header are ignored, and so are empty rows.
 """
 
 import codecs
 import csv
+import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import ijson
+import openpyxl
 import yaml
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import WorkSheetParser
 from yaml import events as yaml_events
 from yaml import nodes
 
@@ -23,26 +37,34 @@ from .limits import (
     MAX_RECORD_BYTES,
     MAX_RECORD_VALUES,
     MAX_STRING_BYTES,
+    MAX_WORKBOOK_CELLS,
     GuardedJSON,
     LimitExceeded,
+    WorkbookRefused,
+    check_workbook,
     number_too_long,
     record_too_large,
     string_too_long,
     too_deep,
+    too_many_cells,
     too_many_values,
 )
 from .report import Location, Problem
 from .specs import registry
 
-FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
+# .xlsm is known only to be refused: a workbook with macros is not read.
+FORMATS = {
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+}
 
 NOT_UTF8 = "文件不是 UTF-8 编码（可能是 GBK 或 UTF-16）。"
 NOT_UTF8_EN = "The file is not UTF-8 (perhaps GBK or UTF-16); "
 ENCODING_HINTS = {
-    "csv": (
-        NOT_UTF8 + "请在表格软件中另存为“CSV UTF-8”或用 UTF-8 保存后再导入。",
-        NOT_UTF8_EN + "save it as CSV UTF-8 and import it again.",
-    ),
     "json": (
         NOT_UTF8 + "JSON 文件须用 UTF-8 保存：请在编辑器中另存为 UTF-8 后再导入。",
         NOT_UTF8_EN + "JSON must be UTF-8: save it as UTF-8 and import it again.",
@@ -60,7 +82,8 @@ def encoding_problem(source, **place):
 
 
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-CSV_LIST_SEPARATORS = re.compile(r"[;；、|]")
+# Several values in one cell: 北京、天津, 北京;天津, 北京，天津, one per line…
+CSV_LIST_SEPARATORS = re.compile(r"[;；、|,，\r\n]")
 # A CSV cell that starts like a spreadsheet formula, after any apostrophes (see exporting).
 FORMULA_START = re.compile("'*[=+\\-@\t\r]")
 
@@ -92,6 +115,8 @@ class Source:
     csv_model: str = ""
     # Values every row shares when it gives none ({field name: value}): --set, or the admin page.
     shared: dict = field(default_factory=dict)
+    # What the reader learnt about the file (its encoding, its sheets), for the report.
+    notes: list = field(default_factory=list)
 
     def __post_init__(self):
         self.path = Path(self.path)
@@ -135,11 +160,16 @@ def read(source, on_read=lambda count: None):
         raise SourceError(
             Problem(
                 Location(source.name),
-                "不支持的文件类型：请使用 .json、.yaml、.yml 或 .csv 文件。",
-                "Unsupported file type: use .json, .yaml, .yml or .csv.",
+                "不支持的文件类型：请使用 .json、.yaml、.yml、.csv 或 .xlsx 文件。"
+                + (
+                    "旧版 Excel 97-2003 工作簿（.xls）请在 Excel 或 WPS 中另存为 .xlsx。"
+                    if source.name.lower().endswith(".xls")
+                    else ""
+                ),
+                "Unsupported file type: use .json, .yaml, .yml, .csv or .xlsx.",
             )
         )
-    reader = {"json": read_json, "yaml": read_yaml, "csv": read_csv}[source.format]
+    reader = {"json": read_json, "yaml": read_yaml, "csv": read_csv, "xlsx": read_xlsx}[source.format]
     with source.path.open("rb") as raw:
         yield from reader(source, io.BufferedReader(ProgressFile(raw, on_read), buffer_size=256 * 1024))
 
@@ -229,9 +259,9 @@ def _json_problem(source, number, detail):
     )
 
 
-def _limit_problem(source, error, record, line=None):
+def _limit_problem(source, error, record, line=None, sheet=None):
     return Problem(
-        Location(source.name, record=record, line=line),
+        Location(source.name, record=record, line=line, sheet=sheet),
         f"文件超出导入限制：{error.message}请检查文件是否完整、正确。",
         f"The file exceeds an import limit: {error.message_en}",
     )
@@ -391,108 +421,110 @@ def read_yaml(source, stream):
         loader.dispose()
 
 
-def read_csv(source, stream):
-    spec = registry().get(source.csv_model) if source.csv_model else registry().for_csv_file(source.name)
-    if spec is None:
-        names = "、".join(s.name for s in registry())
-        raise SourceError(
-            Problem(
-                Location(source.name),
-                f"无法从文件名判断 CSV 的内容类型。文件名应以内容类型开头（{names}），或另行指定类型。",
-                "Cannot tell the content type from the CSV file name; start the name with one of "
-                f"{', '.join(s.name for s in registry())} or give the type.",
-            )
-        )
-    _skip_utf8_bom(stream, source)
-    text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
-    line = 1
-    lines = _BoundedLines(text)
-    try:
-        header_line = next(lines, "")
-        dialect = csv.excel_tab if "\t" in header_line and "," not in header_line else csv.excel
-        header = next(csv.reader([header_line], dialect), [])
-        columns = _csv_columns(spec, [cell.strip() for cell in header], source)
-        rows = csv.reader(lines, dialect)
-        while True:
-            start = line + 1
-            lines.begin_row()
-            try:
-                row = next(rows)
-            except StopIteration:
-                break
-            line = rows.line_num + 1
-            if not any(cell.strip() for cell in row):
-                continue
-            location = Location(source.name, line=start)
-            record = RawRecord(location, label=spec.label, from_csv=True)
-            if len(row) != len(columns):
-                record.problems.append(
-                    Problem(
-                        location,
-                        f"这一行有 {len(row)} 列，表头有 {len(columns)} 列。",
-                        f"This line has {len(row)} cells; the header has {len(columns)}.",
-                        spec.label,
-                    )
-                )
-            else:
-                record.fields = dict(zip(columns, map(cell_text, row), strict=True))
-            yield record
-    except LimitExceeded as error:
-        raise SourceError(_limit_problem(source, error, None, line=line + 1)) from None
-    except UnicodeDecodeError:
-        raise SourceError(encoding_problem(source, line=line)) from None
-    except csv.Error as error:
-        raise SourceError(
-            Problem(Location(source.name, line=line), f"CSV 格式错误：{error}", f"Invalid CSV: {error}")
-        ) from None
-    finally:
-        text.detach()
+# -- tables: CSV lists and workbook sheets ---------------------------------------------------
+
+# The header row is looked for among the first rows that are not empty: above it may sit a
+# title (a merged cell: 2023年国家级高技能人才培训基地名单) and a note or two.
+HEADER_SEARCH_ROWS = 10
+# Columns a person adds for their own use, ignored unless the model has a field so named
+# (an event's 序号 is its rank).
+IGNORED_HEADERS = {"序号"}
+WHITESPACE = re.compile(r"\s+")
 
 
-class _BoundedLines:
-    """The lines of a CSV file for csv.reader, no row (its quoted line breaks included) over the limit."""
-
-    def __init__(self, text):
-        self.text = text
-        self.row_size = 0
-
-    def __iter__(self):
-        return self
-
-    def begin_row(self):
-        self.row_size = 0
-
-    def __next__(self):
-        line = self.text.readline(MAX_RECORD_BYTES + 1)
-        if not line:
-            raise StopIteration
-        self.row_size += len(line)
-        if self.row_size > MAX_RECORD_BYTES:
-            raise record_too_large()
-        return line
+def _spec_for_list(source):
+    """The model a CSV list or a workbook's only sheet holds: as chosen, or from the file name."""
+    return registry().get(source.csv_model) if source.csv_model else registry().for_csv_file(source.name)
 
 
-def _csv_columns(spec, header, source):
-    location = Location(source.name, line=1)
+def _no_model_problem(source):
+    names = "、".join(s.name for s in registry())
+    return Problem(
+        Location(source.name),
+        f"无法从文件名判断 CSV 的内容类型。文件名应以内容类型开头（{names}），或另行指定类型。",
+        "Cannot tell the content type from the CSV file name; start the name with one of "
+        f"{', '.join(s.name for s in registry())} or give the type.",
+    )
+
+
+def header_key(title):
+    """A header cell as it is matched: without spaces, line breaks or a required-mark, any case."""
+    return WHITESPACE.sub("", str(title)).strip("*＊").lower()
+
+
+_HEADER_ALIASES = {}
+
+
+def header_aliases(spec):
+    """{header key: field name} for every name and label a column of the model may have."""
+    if spec.label not in _HEADER_ALIASES:
+        _HEADER_ALIASES[spec.label] = {header_key(title): name for title, name in spec.column_aliases.items()}
+    return _HEADER_ALIASES[spec.label]
+
+
+def _filled(cell):
+    return cell is not None and (not isinstance(cell, str) or cell.strip() != "")
+
+
+def _find_header(spec, rows):
+    """(row number, cells, rows read after it) of the header, or (None, [], []) for no rows at all.
+
+    The header is the first row, among the first few that are not empty, whose cells mostly
+    name columns of the model. Failing that, the first row that is not empty is taken, and
+    its unknown columns are reported.
+    """
+    aliases = header_aliases(spec)
+    seen = []
+    for number, cells in rows:
+        keys = [header_key(cell) for cell in cells if _filled(cell)]
+        if not keys:
+            continue
+        seen.append((number, cells))
+        known = sum(key in aliases for key in keys)
+        ignored = sum(key in IGNORED_HEADERS and key not in aliases for key in keys)
+        if known and 2 * (known + ignored) > len(keys):
+            return number, cells, []
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
+    if not seen:
+        return None, [], []
+    number, cells = seen[0]
+    return number, cells, seen[1:]
+
+
+def _table_columns(spec, header, location, provided=()):
+    """The field of each header cell, None for a column to ignore; SourceError for bad headers.
+
+    A required column may be missing if its value is `provided` for every row (--set).
+    """
+    aliases = header_aliases(spec)
     problems, columns = [], []
     for title in header:
-        name = spec.column_aliases.get(title)
+        key = header_key(title) if _filled(title) else ""
+        name = aliases.get(key)
+        if name is None and (not key or key in IGNORED_HEADERS):
+            columns.append(None)
+            continue
         if name is None:
+            accepted = "、".join(
+                f"{spec.fields_by_name[column].verbose_name}（{column}）" for column in spec.columns
+            )
             problems.append(
                 Problem(
                     location,
-                    f"未知的列「{title}」。{spec.verbose_name}的列见 CSV 模板。",
-                    f"Unknown column {title!r}; see the CSV template for {spec.name}.",
+                    f"未知的列「{title}」。{spec.verbose_name}可用的列（中文名或字段名均可）：{accepted}。",
+                    f"Unknown column {str(title)!r}; the columns of {spec.name} are "
+                    f"{', '.join(spec.columns)}.",
                     spec.label,
-                    field=title,
+                    field=str(title),
                 )
             )
         elif name in columns:
             problems.append(
-                Problem(location, f"列「{title}」重复。", f"Column {title!r} appears twice.", spec.label)
+                Problem(location, f"列「{title}」重复。", f"Column {str(title)!r} appears twice.", spec.label)
             )
         columns.append(name)
-    missing = [name for name in spec.required_columns if name not in columns and name not in source.shared]
+    missing = [name for name in spec.required_columns if name not in columns and name not in provided]
     if missing:
         problems.append(
             Problem(
@@ -507,6 +539,388 @@ def _csv_columns(spec, header, source):
     return columns
 
 
+def _table_records(spec, rows, source, *, to_text, sheet=None):
+    """The records of a table: `rows` are (row number, cells); `to_text` reads a cell for a field."""
+    number, header, after = _find_header(spec, rows)
+    if number is None and sheet is not None:
+        return  # an empty sheet
+    location = Location(source.name, line=number or 1, sheet=sheet)
+    columns = _table_columns(spec, header, location, provided=source.shared)
+    while columns and columns[-1] is None:
+        columns.pop()
+    where = f"工作表「{sheet}」：" if sheet is not None else ""
+    if number and number > 1:
+        source.notes.append(f"{where}表头在第 {number} 行，上面的标题行已跳过")
+    fields = [spec.fields_by_name[name] if name else None for name in columns]
+    for number, cells in chain(after, rows):
+        width = len(cells)
+        while width and not _filled(cells[width - 1]):
+            width -= 1
+        if not width:
+            continue
+        location = Location(source.name, line=number, sheet=sheet)
+        record = RawRecord(location, label=spec.label, from_csv=True)
+        if width > len(columns):
+            record.problems.append(
+                Problem(
+                    location,
+                    f"这一行有 {width} 列，表头有 {len(columns)} 列"
+                    + (f"：{get_column_letter(width)} 列有内容但没有表头。" if sheet is not None else "。"),
+                    f"This line has {width} cells; the header has {len(columns)}.",
+                    spec.label,
+                )
+            )
+        else:
+            record.fields = {
+                name: to_text(model_field, cells[position] if position < len(cells) else None)
+                for position, (name, model_field) in enumerate(zip(columns, fields, strict=True))
+                if name is not None
+            }
+        yield record
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+
+# The bytes looked at to tell a file's encoding, from its first byte that is not ASCII.
+ENCODING_SAMPLE = 64 * 1024
+# NUL bytes at the start of a file that make it binary (or UTF-16 without its BOM), not text.
+BINARY_NULS = 4
+NOT_ASCII = re.compile(rb"[\x80-\xff]")
+# Bytes of valid multi-byte UTF-8 (three Chinese characters) that make a file UTF-8.
+UTF8_EVIDENCE = 9
+ENCODING_NAMES = {"utf-8": "UTF-8", "gb18030": "GB18030", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+
+
+def _not_text(source, detail, detail_en, **place):
+    return SourceError(
+        Problem(
+            Location(source.name, **place),
+            f"这不是文本格式的 CSV 文件：{detail}请在表格软件中另存为 CSV（逗号分隔）后再导入。",
+            f"This is not a text CSV file: {detail_en} Save it as CSV and import it again.",
+        )
+    )
+
+
+def detect_encoding(stream, source):
+    """(codec, label) of a CSV file, its BOM skipped: the stream is left where the text starts.
+
+    A BOM says UTF-8 or UTF-16. Otherwise the bytes from the first that is not ASCII are tried
+    as strict UTF-8, then as GB18030 (which reads GBK and GB2312 too); a file all ASCII is
+    both. Only a sample is read, so a file of any size is judged in constant memory.
+    """
+    head = stream.read(4)
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), *zip(UTF16_BOMS, ("utf-16-le", "utf-16-be"), strict=True)):
+        if head.startswith(bom):
+            stream.seek(len(bom))
+            return codec, f"{ENCODING_NAMES[codec]}（带 BOM）"
+    stream.seek(0)
+    first = stream.read(ENCODING_SAMPLE)
+    if first.startswith(b"PK\x03\x04"):
+        raise _not_text(
+            source,
+            "它是一个 Excel 工作簿（.xlsx）。请把文件扩展名改为 .xlsx 再导入，",
+            "it is an Excel workbook (.xlsx): rename it to .xlsx, or",
+        )
+    if first.count(b"\x00") >= BINARY_NULS:
+        raise _not_text(
+            source,
+            "文件中有空字节（NUL），可能是二进制文件或不带 BOM 的 UTF-16。",
+            "it holds NUL bytes (binary, or UTF-16 without a BOM).",
+        )
+    chunk = first
+    while chunk and not (found := NOT_ASCII.search(chunk)):
+        chunk = stream.read(ENCODING_SAMPLE)
+    stream.seek(0)
+    if not chunk:
+        return "utf-8", "UTF-8"
+    sample = chunk[found.start() : found.start() + ENCODING_SAMPLE]
+    for codec in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(codec)("strict").decode(sample, final=len(sample) < ENCODING_SAMPLE)
+        except UnicodeDecodeError as error:
+            # A few characters of GBK may happen to be UTF-8 ("省" is); a run of them is not.
+            # A file that starts in UTF-8 and goes on in GBK is read as UTF-8, and the line
+            # where it stops being UTF-8 is named.
+            if codec == "utf-8" and len(NOT_ASCII.findall(sample, 0, error.start)) >= UTF8_EVIDENCE:
+                return codec, ENCODING_NAMES[codec]
+            continue
+        return codec, ENCODING_NAMES[codec]
+    raise _not_text(
+        source,
+        "它既不是 UTF-8 也不是 GB18030（GBK）编码的文本。",
+        "it is neither UTF-8 nor GB18030 (GBK) text.",
+    )
+
+
+def read_csv(source, stream):
+    spec = _spec_for_list(source)
+    if spec is None:
+        raise SourceError(_no_model_problem(source))
+    codec, label = detect_encoding(stream, source)
+    source.notes.append(f"编码：{label}")
+    text = None
+    if codec.startswith("utf-16"):
+        # A line break may fall inside a UTF-16 character's bytes: decoded as a stream.
+        text = io.TextIOWrapper(stream, encoding=codec, errors="strict", newline="")
+        lines = _BoundedLines(text.readline)
+    else:
+        # UTF-8 and GB18030 never use the byte of a line break inside a character: each line
+        # is decoded as it is read, so a byte that is not text is found on its own line.
+        lines = _BoundedLines(stream.readline, codecs.getincrementaldecoder(codec)("strict").decode)
+    line = 0
+    try:
+        head = []
+        while len(head) < HEADER_SEARCH_ROWS:
+            lines.begin_row()
+            if (next_line := next(lines, None)) is None:
+                break
+            head.append(next_line)
+        tabs, commas = sum(x.count("\t") for x in head), sum(x.count(",") for x in head)
+        dialect = csv.excel_tab if tabs > commas else csv.excel
+        reader = csv.reader(chain(head, lines), dialect)
+
+        def rows():
+            nonlocal line
+            while True:
+                start = line + 1
+                lines.begin_row()
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                line = reader.line_num
+                yield start, row
+
+        yield from _table_records(
+            spec, rows(), source, to_text=lambda model_field, cell: cell_text(cell or "")
+        )
+    except LimitExceeded as error:
+        raise SourceError(_limit_problem(source, error, None, line=lines.number)) from None
+    except UnicodeDecodeError:
+        name = ENCODING_NAMES[codec]
+        raise _not_text(
+            source,
+            f"第 {lines.number} 行有不能按 {name} 读取的字节（文件的开头是 {name}）："
+            "文件可能混用了几种编码。",
+            f"line {lines.number} holds bytes that are not {name}, as the start of the file is.",
+            line=lines.number,
+        ) from None
+    except csv.Error as error:
+        raise SourceError(
+            Problem(Location(source.name, line=line), f"CSV 格式错误：{error}", f"Invalid CSV: {error}")
+        ) from None
+    finally:
+        if text is not None:
+            text.detach()
+
+
+class _BoundedLines:
+    """The lines of a CSV file for csv.reader, no row (its quoted line breaks included) over the limit.
+
+    `readline` reads a line, bounded; `decode` turns a line of bytes into text, if it is bytes.
+    `number` is the number of the line read last.
+    """
+
+    def __init__(self, readline, decode=None):
+        self.readline = readline
+        self.decode = decode
+        self.row_size = 0
+        self.number = 0
+
+    def __iter__(self):
+        return self
+
+    def begin_row(self):
+        self.row_size = 0
+
+    def __next__(self):
+        line = self.readline(MAX_RECORD_BYTES + 1)
+        if not line:
+            if self.decode is not None:
+                self.decode(b"", True)  # a character cut short at the end of the file
+            raise StopIteration
+        self.number += 1
+        self.row_size += len(line)
+        if self.row_size > MAX_RECORD_BYTES:
+            raise record_too_large()
+        return self.decode(line) if self.decode is not None else line
+
+
+# -- workbooks -------------------------------------------------------------------------------
+
+
+def spec_for_sheet(title):
+    """The model a sheet names: 培训载体, trainingbase, events.trainingbase, training_bases…"""
+    title = (title or "").strip()
+    spec = registry().get(title)
+    if spec is not None:
+        return spec
+    for spec in registry():
+        if title in (spec.verbose_name, str(spec.model._meta.verbose_name_plural)):
+            return spec
+    return registry().for_csv_file(title) if title.isascii() else None
+
+
+def workbook_cell(model_field, value):
+    """A workbook cell as the text a CSV cell would hold: dates, numbers and yes/no read as typed.
+
+    A date cell gives 2023-11-06 (its time too where the field keeps one); a number 11 in a
+    text column is "11", not "11.0"; 12.5 stays 12.5.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        keeps_time = model_field is not None and model_field.get_internal_type() == "DateTimeField"
+        if not keeps_time and value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+class _CellBudget:
+    def __init__(self):
+        self.cells = 0
+
+    def spend(self, count):
+        self.cells += count
+        if self.cells > MAX_WORKBOOK_CELLS:
+            raise too_many_cells()
+
+
+def _sheet_rows(workbook, sheet, budget, where):
+    """(row number, values) of a read-only sheet, straight from its XML.
+
+    openpyxl's own row iterator pads every row to the width the sheet declares and yields a
+    row for every number skipped, which a hostile sheet turns into millions; its parser
+    yields only the rows the file holds, and each is counted before it is laid out.
+    (WorkSheetParser and the sheet's _get_source and _shared_strings are openpyxl 3.1's.)
+    """
+    with sheet._get_source() as xml:
+        parser = WorkSheetParser(
+            xml,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            where[0] = number
+            width = max((cell["column"] for cell in cells), default=0)
+            budget.spend(max(width, 1))
+            values = [None] * width
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield number, values
+
+
+WORKBOOK_ERRORS = (
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    OSError,
+    EOFError,
+    ParseError,
+    zipfile.BadZipFile,
+    InvalidFileException,
+)
+
+
+def _damaged_workbook(source, error, **place):
+    detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else error.__class__.__name__
+    return SourceError(
+        Problem(
+            Location(source.name, **place),
+            f"工作簿已损坏或不是表格软件保存的 .xlsx，无法读取（{detail}）："
+            "请在 Excel 或 WPS 中重新保存后再导入。",
+            f"The workbook is damaged or not an .xlsx a spreadsheet program saved ({detail}).",
+        )
+    )
+
+
+def read_xlsx(source, stream):
+    """One model per sheet, named by the sheet (培训载体 or trainingbase).
+
+    A workbook whose one sheet names no model (Sheet1) holds the model of the file name or the
+    one chosen, as a CSV list does. Hidden sheets (the template's drop-down lists) and empty
+    sheets are passed over.
+    """
+    try:
+        check_workbook(stream, source.name)
+    except WorkbookRefused as error:
+        raise SourceError(Problem(Location(source.name), error.message, error.message_en)) from None
+    try:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True, keep_links=False)
+    except WORKBOOK_ERRORS as error:
+        raise _damaged_workbook(source, error) from None
+    try:
+        yield from _read_sheets(source, workbook)
+    finally:
+        workbook.close()
+
+
+def _read_sheets(source, workbook):
+    budget = _CellBudget()
+    sheets = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+    for sheet in workbook.worksheets:
+        if sheet.sheet_state != "visible":
+            source.notes.append(f"隐藏的工作表「{sheet.title}」未读取")
+    unnamed = [sheet for sheet in sheets if spec_for_sheet(sheet.title) is None]
+    fallback = _spec_for_list(source) if len(unnamed) == 1 else None
+    problems = []
+    for sheet in sheets:
+        spec = spec_for_sheet(sheet.title) or (fallback if sheet in unnamed else None)
+        where = [None]  # the row being read, for a problem that stops the sheet
+        rows = _sheet_rows(workbook, sheet, budget, where)
+        try:
+            if spec is None:
+                if any(any(map(_filled, cells)) for _, cells in rows):
+                    problems.append(_unnamed_sheet_problem(source, sheet.title))
+                continue
+            before = len(problems)
+            count = 0
+            for record in _table_records(spec, rows, source, to_text=workbook_cell, sheet=sheet.title):
+                count += 1
+                yield record
+            if len(problems) == before:
+                source.notes.append(f"工作表「{sheet.title}」：{spec.verbose_name}（{spec.name}）{count} 行")
+        except SourceError as error:
+            problems += error.problems
+        except LimitExceeded as error:
+            problems.append(_limit_problem(source, error, None, line=where[0], sheet=sheet.title))
+            break
+        except WORKBOOK_ERRORS as error:
+            problems.append(_damaged_workbook(source, error, sheet=sheet.title, line=where[0]).problems[0])
+            break
+        finally:
+            rows.close()
+    if problems:
+        raise SourceError(*problems)
+
+
+def _unnamed_sheet_problem(source, title):
+    names = "、".join(f"{spec.verbose_name}（{spec.name}）" for spec in registry())
+    return Problem(
+        Location(source.name, sheet=title),
+        f"无法判断工作表「{title}」的内容类型：工作表名应为内容类型的中文名或英文名（{names}）；"
+        "只有一个工作表时，也可以用文件名或另行指定类型。",
+        f"Cannot tell what the sheet {title!r} holds: name the sheet after a content type "
+        f"({', '.join(spec.name for spec in registry())}).",
+    )
+
+
 def cell_text(cell):
     """A CSV cell as its value: the apostrophe that kept a formula-like cell text comes off."""
     if cell.startswith("'") and FORMULA_START.match(cell):
@@ -515,5 +929,5 @@ def cell_text(cell):
 
 
 def split_list(text):
-    """A list cell of a CSV file: 北京;天津, 北京、天津 or 北京|天津."""
+    """A list cell: 北京、天津, 北京;天津, 北京，天津, 北京|天津, or one value per line."""
     return [part.strip() for part in CSV_LIST_SEPARATORS.split(text) if part.strip()]

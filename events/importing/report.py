@@ -13,14 +13,17 @@ SAMPLE_SIZE = 20
 
 @dataclass(frozen=True)
 class Location:
-    """Where a record is: its number in a fixture, or its line in a CSV file."""
+    """Where a record is: its number in a fixture, its line in a CSV file, its sheet and row in a workbook."""
 
     file: str
     record: int | None = None
     line: int | None = None
+    sheet: str | None = None
 
     def __str__(self):
         parts = [self.file]
+        if self.sheet is not None:
+            parts.append(f"工作表「{self.sheet}」")
         if self.record is not None:
             parts.append(f"第 {self.record} 条记录")
         if self.line is not None:
@@ -30,6 +33,8 @@ class Location:
     @property
     def english(self):
         parts = [self.file]
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet!r}")
         if self.record is not None:
             parts.append(f"record {self.record}")
         if self.line is not None:
@@ -114,6 +119,8 @@ class ModelCounts:
 class ImportReport:
     dry_run: bool = False
     files: list[str] = field(default_factory=list)
+    # What was learnt about each file while reading it: its encoding, the sheets it holds.
+    notes: list[str] = field(default_factory=list)
     records_read: int = 0
     problems: list[Problem] = field(default_factory=list)
     # Problems found beyond those kept in `problems` (see MAX_PROBLEMS_KEPT).
@@ -152,6 +159,7 @@ class ImportReport:
             self.problems,
             key=lambda p: (
                 files.get(p.location.file, len(files)),
+                p.location.sheet or "",
                 p.location.record or 0,
                 p.location.line or 0,
             ),

@@ -14,12 +14,12 @@ from events.importing.specs import registry
 
 class Command(BaseCommand):
     help = (
-        "导入内容：JSON、YAML 格式的 fixture 和 CSV 列表。先校验全部记录，按自然键新建或更新，"
-        "在一个事务中完成；有任何错误则不写入任何数据。"
+        "导入内容：JSON、YAML 格式的 fixture，CSV 列表和 Excel 工作簿（.xlsx）。"
+        "先校验全部记录，按自然键新建或更新，在一个事务中完成；有任何错误则不写入任何数据。"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help=".json、.yaml/.yml 或 .csv 文件")
+        parser.add_argument("files", nargs="+", metavar="FILE", help=".json、.yaml/.yml、.csv 或 .xlsx 文件")
         parser.add_argument(
             "--dry-run", action="store_true", help="只校验并报告将要发生的变化，不写入数据库。"
         )
@@ -109,6 +109,8 @@ class Command(BaseCommand):
 
     def write_summary(self, report):
         self.stdout.write(f"读取 {len(report.files)} 个文件、{report.records_read} 条记录。")
+        for note in report.notes:
+            self.stdout.write(note)
         rows = report.rows()
         if not rows:
             return

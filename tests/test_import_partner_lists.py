@@ -1,5 +1,6 @@
 """A partner's list as it arrives: Chinese headers and names, no slugs, the batch given once."""
 
+import openpyxl
 import pytest
 from django.core.management import CommandError
 
@@ -37,6 +38,90 @@ def write(path, text, encoding="utf-8"):
 def summary_line(stdout, label):
     line = next(line for line in stdout.splitlines() if line.startswith(label + " "))
     return tuple(int(number) for number in line.split()[1:])
+
+
+# The same kind of list as a workbook: a merged title cell above the header, a 序号 column,
+# cells as Excel keeps them, empty rows at the end.
+WORKBOOK_TITLE = "2023年国家级高技能人才培训基地建设项目名单"
+WORKBOOK_HEADER = ["序号", "名称", "所在地区", "依托单位类型", "依托单位", "领域"]
+WORKBOOK_ROWS = [
+    [1, "北京市工贸技师学院", "北京市", "院校", "北京市人力资源和社会保障局", "智能制造、数控加工"],
+    [2, "四川省机械高级技工学校", "四川省", "院校", "四川省人力资源和社会保障厅", "数控加工"],
+    [3, "成都市技能人才培训中心", "四川", "培训机构", None, "养老护理、数字媒体技术"],
+    [4, "广西工业技师学院", "广西壮族自治区", "院校", None, "数字建造"],
+    [5, "柳州市职业技能培训中心", "广西", "培训机构", None, "智能制造"],
+    [6, "乌鲁木齐技师学院", "新疆", "院校", None, "数控加工、养老护理"],
+    [7, "河南省职业技能实训基地", "河南", "企业", "河南某装备集团", "信息安全管理"],
+]
+
+
+def partner_workbook(path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "基地名单"
+    sheet.append([WORKBOOK_TITLE])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WORKBOOK_HEADER))
+    sheet.append(WORKBOOK_HEADER)
+    for row in WORKBOOK_ROWS:
+        sheet.append(row)
+    sheet.append([])
+    sheet.append([None, " "])
+    sheet.cell(row=sheet.max_row + 2, column=1).number_format = "0"
+    workbook.save(path)
+    return path
+
+
+def partner_csv_text():
+    def cell(value):
+        return "" if value is None else f'"{value}"' if "、" in str(value) else str(value)
+
+    lines = [WORKBOOK_TITLE + "," * (len(WORKBOOK_HEADER) - 1), ",".join(WORKBOOK_HEADER)]
+    lines += [",".join(cell(value) for value in row) for row in WORKBOOK_ROWS]
+    lines += ["," * (len(WORKBOOK_HEADER) - 1)] * 2
+    return "\r\n".join(lines) + "\r\n"
+
+
+def bases_by_name():
+    return {
+        base.name: (base.province.code, base.host_type, sorted(base.sectors.values_list("slug", flat=True)))
+        for base in TrainingBase.objects.filter(batch__name=BATCH).select_related("province")
+    }
+
+
+def test_a_partners_workbook_without_slugs_imports_and_again_as_unchanged(seed_content, tmp_path):
+    path = partner_workbook(tmp_path / "基地名单.xlsx")
+
+    stdout, _ = import_content(path, model="培训载体", assignments=[f"批次={BATCH}"])
+
+    assert summary_line(stdout, "events.trainingbase") == (7, 0, 0)
+    bases = bases_by_name()
+    assert bases["四川省机械高级技工学校"][0] == bases["成都市技能人才培训中心"][0] == "510000"
+    assert bases["柳州市职业技能培训中心"][0] == "450000"
+    assert bases["乌鲁木齐技师学院"] == ("650000", "institution", ["cnc-machining", "elderly-care"])
+    assert bases["河南省职业技能实训基地"] == ("410000", "enterprise", ["information-security-management"])
+    assert TrainingBase.objects.get(name="广西工业技师学院").slug == "guang-xi-gong-ye-ji-shi-xue-yuan"
+    before = snapshot()
+
+    stdout, _ = import_content(path, model="培训载体", assignments=[f"批次={BATCH}"])
+
+    assert summary_line(stdout, "events.trainingbase") == (0, 0, 7)
+    assert snapshot() == before
+
+
+def test_the_same_list_as_a_gb18030_csv_makes_the_same_rows(seed_content, tmp_path):
+    path = write(tmp_path / "基地名单.csv", partner_csv_text(), encoding="gb18030")
+
+    stdout, _ = import_content(path, model="培训载体", assignments=[f"批次={BATCH}"])
+
+    assert "编码：GB18030" in stdout
+    assert summary_line(stdout, "events.trainingbase") == (7, 0, 0)
+    before = snapshot()
+    workbook = partner_workbook(tmp_path / "基地名单.xlsx")
+
+    stdout, _ = import_content(workbook, model="trainingbase", assignments=[f"batch={BATCH}"])
+
+    assert summary_line(stdout, "events.trainingbase") == (0, 0, 7)
+    assert snapshot() == before
 
 
 @pytest.fixture

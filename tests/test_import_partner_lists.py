@@ -351,3 +351,29 @@ class TestTheAdminImportPage:
         assert "report" not in response.context
         assert not StagedImport.objects.exists()
         assert snapshot() == before
+
+
+def test_a_list_of_sectors_without_slugs_may_name_a_parent_defined_in_it(seed_content, tmp_path):
+    path = write(
+        tmp_path / "领域.csv",
+        "名称,所属大类\r\n新能源汽车维修,绿色产业\r\n绿色产业,\r\n光伏运维,绿色产业\r\n",
+    )
+
+    stdout, _ = import_content(path, model="领域")
+
+    assert summary_line(stdout, "events.sector") == (3, 0, 0)
+    green = Sector.objects.get(slug="lv-se-chan-ye")
+    assert sorted(green.children.values_list("slug", flat=True)) == [
+        "guang-fu-yun-wei",
+        "xin-neng-yuan-qi-che-wei-xiu",
+    ]
+    stdout, _ = import_content(path, model="领域")
+    assert summary_line(stdout, "events.sector") == (0, 0, 3)
+
+
+def test_an_error_in_a_row_without_a_slug_names_the_row_by_its_name(partner_list, tmp_path):
+    path = write(tmp_path / "基地名单.csv", "名称,依托单位类型\r\n某职业学校,学校\r\n")
+
+    errors = import_fails(path, model="培训载体", assignments=[f"批次={BATCH}"])
+
+    assert f"events.trainingbase「{BATCH}/某职业学校」" in errors

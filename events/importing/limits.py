@@ -192,6 +192,10 @@ MAX_COMPRESSION_RATIO = 200
 COMPRESSION_RATIO_FLOOR = 1024 * 1024
 # Parts of one workbook: a sheet costs two or three.
 MAX_WORKBOOK_MEMBERS = 1000
+# Sheets are read as a stream; other XML parts are read whole, and the shared strings (every
+# text of every sheet, once) are held in memory while the sheets are read.
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+MAX_XML_PART_BYTES = 16 * 1024 * 1024
 # Bytes of the part that lists a workbook's relationships, read whole to find external links.
 MAX_RELATIONSHIPS_BYTES = 1024 * 1024
 # Cells of one workbook, as read: each row counts as wide as its last cell, so a row of one
@@ -279,6 +283,10 @@ def check_workbook(stream, name=""):
                     f"{MAX_COMPRESSION_RATIO}); a spreadsheet program does not write such a file.",
                 )
             lowered = member.filename.lower()
+            if lowered.endswith((".xml", ".rels")) and not lowered.startswith("xl/worksheets/"):
+                limit = MAX_SHARED_STRINGS_BYTES if lowered == "xl/sharedstrings.xml" else MAX_XML_PART_BYTES
+                if member.file_size > limit:
+                    raise _part_too_large(member, limit)
             if lowered.endswith("vbaproject.bin"):
                 raise _macros()
             if lowered.startswith("xl/externallinks/"):
@@ -316,4 +324,14 @@ def _external_links():
         "工作簿引用了其他工作簿（外部链接），不予读取：请在 Excel 中“数据→编辑链接→断开链接”"
         "（WPS：“数据→编辑链接”），保存后再导入。",
         "The workbook links to other workbooks (external links); break the links and save it again.",
+    )
+
+
+def _part_too_large(member, limit):
+    size, limit_mb = f"{member.file_size / 1024 / 1024:,.0f}", limit // 1024 // 1024
+    return WorkbookRefused(
+        f"工作簿中的「{member.filename[:100]}」解压后有 {size} MB，超过 {limit_mb} MB 的限制。"
+        "请拆分工作簿，或另存为 CSV 导入。",
+        f"The part {member.filename[:100]!r} inflates to {size} MB, more than {limit_mb} MB; "
+        "split the workbook or save it as CSV.",
     )

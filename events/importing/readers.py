@@ -23,11 +23,13 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 import ijson
-import openpyxl
 import yaml
-from openpyxl.utils import get_column_letter
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 from yaml import events as yaml_events
 from yaml import nodes
 
@@ -787,6 +789,11 @@ def workbook_cell(model_field, value):
     return str(value)
 
 
+# A character a cell's XML cannot hold, as Excel writes it: _x000D_ is a carriage return,
+# _x005F_ an underscore that starts what would otherwise be read as such an escape.
+XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 class _CellBudget:
     def __init__(self):
         self.cells = 0
@@ -797,18 +804,82 @@ class _CellBudget:
             raise too_many_cells()
 
 
-def _sheet_rows(workbook, sheet, budget, where):
-    """(row number, values) of a read-only sheet, straight from its XML.
+TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+RUN_TAG = f"{{{SHEET_MAIN_NS}}}r"
+
+
+class _SheetParser(WorkSheetParser):
+    """openpyxl's sheet parser, with text written in the cell itself read directly.
+
+    Programs that write workbooks (openpyxl among them, and so this site's exports) put each
+    text in its cell as an "inline string", which openpyxl reads through its generic object
+    model at several times the cost of a number; Excel and WPS share their strings instead.
+    """
+
+    def parse_cell(self, element):
+        if element.get("t") != "inlineStr":
+            return super().parse_cell(element)
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        value = None
+        if (text := element.find(INLINE_STRING)) is not None:
+            plain = text.find(TEXT_TAG)
+            if plain is not None:
+                value = plain.text or ""
+            else:  # rich text: its runs, without the phonetic guides
+                value = "".join(run.findtext(TEXT_TAG) or "" for run in text.iterfind(RUN_TAG))
+        return {"row": row, "column": column, "value": value, "data_type": "s", "style_id": 0}
+
+
+@dataclass
+class _Sheet:
+    title: str
+    state: str
+    path: str
+
+
+def _open_workbook(stream):
+    """openpyxl's reader, given the parts that describe the workbook, and its sheets.
+
+    load_workbook(read_only=True) would also read each sheet once to find its size before
+    any row is asked for, the whole sheet when the size is not written at its top, as
+    programs other than Excel leave it; the rows are read here once, and nothing else.
+    (The reader's steps are openpyxl 3.1's ExcelReader.read, its sheets and charts left out.)
+    """
+    reader = ExcelReader(stream, read_only=True, keep_vba=False, data_only=True, keep_links=False)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = [
+            _Sheet(sheet.name, sheet.state or "visible", rel.target)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ]
+    except BaseException:
+        reader.archive.close()
+        raise
+    return reader, sheets
+
+
+def _sheet_rows(reader, sheet, budget, where):
+    """(row number, values) of a sheet, straight from its XML.
 
     openpyxl's own row iterator pads every row to the width the sheet declares and yields a
     row for every number skipped, which a hostile sheet turns into millions; its parser
     yields only the rows the file holds, and each is counted before it is laid out.
-    (WorkSheetParser and the sheet's _get_source and _shared_strings are openpyxl 3.1's.)
     """
-    with sheet._get_source() as xml:
-        parser = WorkSheetParser(
+    workbook = reader.wb
+    with reader.archive.open(sheet.path) as xml:
+        parser = _SheetParser(
             xml,
-            sheet._shared_strings,
+            reader.shared_strings,
             data_only=True,
             epoch=workbook.epoch,
             date_formats=workbook._date_formats,
@@ -820,7 +891,10 @@ def _sheet_rows(workbook, sheet, budget, where):
             budget.spend(max(width, 1))
             values = [None] * width
             for cell in cells:
-                values[cell["column"] - 1] = cell["value"]
+                value = cell["value"]
+                if isinstance(value, str) and "_x" in value:
+                    value = XLSX_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+                values[cell["column"] - 1] = value
             yield number, values
 
 
@@ -862,20 +936,20 @@ def read_xlsx(source, stream):
     except WorkbookRefused as error:
         raise SourceError(Problem(Location(source.name), error.message, error.message_en)) from None
     try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True, keep_links=False)
+        reader, all_sheets = _open_workbook(stream)
     except WORKBOOK_ERRORS as error:
         raise _damaged_workbook(source, error) from None
     try:
-        yield from _read_sheets(source, workbook)
+        yield from _read_sheets(source, reader, all_sheets)
     finally:
-        workbook.close()
+        reader.archive.close()
 
 
-def _read_sheets(source, workbook):
+def _read_sheets(source, reader, all_sheets):
     budget = _CellBudget()
-    sheets = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
-    for sheet in workbook.worksheets:
-        if sheet.sheet_state != "visible":
+    sheets = [sheet for sheet in all_sheets if sheet.state == "visible"]
+    for sheet in all_sheets:
+        if sheet.state != "visible":
             source.notes.append(f"隐藏的工作表「{sheet.title}」未读取")
     unnamed = [sheet for sheet in sheets if spec_for_sheet(sheet.title) is None]
     fallback = _spec_for_list(source) if len(unnamed) == 1 else None
@@ -883,7 +957,7 @@ def _read_sheets(source, workbook):
     for sheet in sheets:
         spec = spec_for_sheet(sheet.title) or (fallback if sheet in unnamed else None)
         where = [None]  # the row being read, for a problem that stops the sheet
-        rows = _sheet_rows(workbook, sheet, budget, where)
+        rows = _sheet_rows(reader, sheet, budget, where)
         try:
             if spec is None:
                 if any(any(map(_filled, cells)) for _, cells in rows):

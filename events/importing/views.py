@@ -1,13 +1,19 @@
-"""The admin's import page: upload, see the dry run, confirm to apply — as import_content does."""
+"""The admin's import page: upload, see the dry run, confirm to apply — as import_content does.
+
+The page also gives each model's template (CSV, or .xlsx with drop-down lists) and the
+whole content as one workbook, in the form the import reads back.
+"""
 
 import io
+import tempfile
 
 from django.contrib import admin, messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views import View
 
@@ -20,6 +26,7 @@ from .specs import registry
 from .staging import StagedFileGone, discard, source_of, stage, staged_from_token, token_for
 
 PROBLEMS_SHOWN = 500
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportContentView(PermissionRequiredMixin, View):
@@ -29,7 +36,11 @@ class ImportContentView(PermissionRequiredMixin, View):
 
     def get(self, request):
         if "template" in request.GET:
+            if request.GET.get("format") == "xlsx":
+                return self.xlsx_template(request.GET["template"])
             return self.csv_template(request.GET["template"])
+        if request.GET.get("export") == "xlsx":
+            return self.xlsx_export(request)
         return self.render(request, ImportUploadForm())
 
     def csv_template(self, name):
@@ -42,6 +53,40 @@ class ImportContentView(PermissionRequiredMixin, View):
         response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{spec.name}.csv"'
         return response
+
+    def xlsx_template(self, name):
+        """The empty workbook of one content type: Chinese headers, drop-down lists for choices."""
+        spec = registry().get(name)
+        if spec is None:
+            raise Http404("没有这种内容类型的模板。")
+        stream = io.BytesIO()
+        exporting.write_xlsx_template(stream, spec)
+        response = HttpResponse(stream.getvalue(), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{spec.name}.xlsx"'
+        return response
+
+    def xlsx_export(self, request):
+        """Every content type this user may view, one sheet each, drafts included: as export_content."""
+        user = request.user
+        specs = [
+            spec
+            for spec in registry()
+            if any(
+                user.has_perm(f"{spec.model._meta.app_label}.{action}_{spec.model._meta.model_name}")
+                for action in ("view", "change")
+            )
+        ]
+        # Written to a temporary file and sent from it, so a large export never sits in
+        # memory; the response closes (and so removes) the file once it is sent.
+        stream = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            exporting.write_xlsx(stream, specs)
+        except BaseException:
+            stream.close()
+            raise
+        stream.seek(0)
+        name = f"skillsite-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(stream, as_attachment=True, filename=name, content_type=XLSX_TYPE)
 
     def post(self, request):
         if "token" in request.POST:

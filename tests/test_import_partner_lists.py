@@ -323,6 +323,24 @@ class TestTheAdminImportPage:
         )
         assert again.context["report"].counts["events.trainingbase"].unchanged == 8
 
+    def test_a_workbook_with_its_model_and_shared_batch_imports_the_same_way(
+        self, importer_client, seed_content, tmp_path
+    ):
+        workbook = partner_workbook(tmp_path / "基地名单.xlsx").read_bytes()
+
+        checked = importer_client.post(
+            self.URL,
+            {
+                "file": upload("基地名单.xlsx", workbook),
+                "csv_model": "trainingbase",
+                "shared_values": f"批次={BATCH}",
+            },
+        )
+        importer_client.post(self.URL, {"token": token_in(checked)})
+
+        assert checked.context["report"].counts["events.trainingbase"].created == 7
+        assert bases_by_name()["柳州市职业技能培训中心"][0] == "450000"
+
     @pytest.mark.parametrize(
         ("data", "field", "message"),
         [

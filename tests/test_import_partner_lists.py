@@ -395,3 +395,19 @@ def test_an_error_in_a_row_without_a_slug_names_the_row_by_its_name(partner_list
     errors = import_fails(path, model="培训载体", assignments=[f"批次={BATCH}"])
 
     assert f"events.trainingbase「{BATCH}/某职业学校」" in errors
+
+
+def test_a_key_figure_without_its_key_gets_the_pinyin_of_its_label_as_in_the_admin(seed_content, tmp_path):
+    event = Milestone.objects.first().event
+    path = write(
+        tmp_path / "关键数字.csv",
+        f"所属大事,说明,数值,数量级,单位\r\n{event.slug},现场观赛人数,12,万,人次\r\n",
+    )
+
+    stdout, _ = import_content(path, model="关键数字")
+
+    figure = event.key_figures.get(label="现场观赛人数")
+    assert figure.key == pinyin_slug("现场观赛人数", max_length=60) == "xian-chang-guan-sai-ren-shu"
+    assert figure.text == "12万人次"
+    stdout, _ = import_content(path, model="关键数字")
+    assert summary_line(stdout, "events.keyfigure") == (0, 0, 1)

@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from ..content_version import content_changed
 from ..models import PublicationStatus
-from ..slugs import proposed_slug_base, slug_base, unique_slug
+from ..slugs import pinyin_slug, proposed_slug_base, slug_base, unique_slug
 from . import sql
 from .constraints import constraint_problems
 from .ledger import KeyLedger
@@ -246,6 +246,10 @@ class Importer:
                 record.references[name] = converted
             else:
                 record.values[name] = converted
+        for name, text_field in spec.keys_from_text.items():
+            text = record.values.get(text_field)
+            if record.values.get(name) in (None, "") and name not in record.bad_fields and text:
+                record.values[name] = pinyin_slug(text, max_length=spec.fields_by_name[name].max_length)
         key = []
         for name in spec.natural_key:
             part = (

@@ -45,6 +45,12 @@ IDENTITIES = {
     "events.trainingbase": ("batch", "name"),
 }
 
+# Key fields that, left empty, are the pinyin of another field, as the admin fills them in:
+# a key figure's key from its label (现场观赛 → xian-chang-guan-sai).
+KEYS_FROM_TEXT = {
+    "events.keyfigure": {"key": "label"},
+}
+
 # Besides its natural key, a reference may name a row by any of these unique fields, the
 # first taking precedence: a province as 110000, 北京市, 北京 or beijing; a sector as
 # cnc-machining or 数控加工.
@@ -78,6 +84,7 @@ class ContentSpec:
     natural_key: tuple[str, ...]
     aliases: tuple[str, ...] = field(default=())
     identity: tuple[str, ...] = field(default=())
+    keys_from_text: dict = field(default_factory=dict)
 
     @cached_property
     def label(self):
@@ -150,7 +157,7 @@ class ContentSpec:
 
         A slug is not: a row without one is known by its identity (its name, say).
         """
-        if model_field.name == self.derived_key:
+        if model_field.name == self.derived_key or model_field.name in self.keys_from_text:
             return False
         if model_field.name in self.natural_key:
             return True
@@ -192,7 +199,11 @@ def _build_specs():
     for label, natural_key in NATURAL_KEYS.items():
         model = apps.get_model(label)
         specs[label] = ContentSpec(
-            model, natural_key, REFERENCE_ALIASES.get(label, ()), IDENTITIES.get(label, ())
+            model,
+            natural_key,
+            REFERENCE_ALIASES.get(label, ()),
+            IDENTITIES.get(label, ()),
+            KEYS_FROM_TEXT.get(label, {}),
         )
     return specs
 

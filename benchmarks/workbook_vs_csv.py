@@ -14,8 +14,10 @@ saves) and as a CSV in UTF-8 with BOM. For each file, in a process of its own, i
 - the import: import_content into a fresh SQLite database that holds the shipped content
   (migrated and loaded untimed), through benchmarks/measure.py.
 
-Each figure is wall time and peak resident memory (resource.getrusage's ru_maxrss). Prints
-a Markdown table for docs/benchmarks-workbooks.md.
+Each figure is wall time and peak resident memory (resource.getrusage's ru_maxrss). Linux
+carries ru_maxrss over from the parent into a child process, so the files are written in a
+process of their own and this one stays small. Prints a Markdown table for
+docs/benchmarks-workbooks.md.
 """
 
 import argparse
@@ -193,16 +195,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--read-only", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--write", metavar="FOLDER", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.read_only:
         read_only(args.read_only)
+        return
+    if args.write:
+        files = write_files(Path(args.write), args.rows)
+        print(json.dumps({label: str(path) for label, path in files.items()}))
         return
 
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="workbook-bench-") as scratch:
         folder = Path(scratch)
         started = time.perf_counter()
-        files = write_files(folder, args.rows)
+        written = run([python, __file__, "--rows", str(args.rows), "--write", str(folder)], dict(os.environ))
+        files = {label: Path(path) for label, path in json.loads(written).items()}
         print(f"Wrote the files in {time.perf_counter() - started:.0f} s.", file=sys.stderr)
         lines = [
             f"{args.rows:,} training bases, {len(HEADER)} columns. Python {platform.python_version()}, "

@@ -255,7 +255,13 @@ def test_a_csv_header_may_sit_under_a_title_with_its_columns_in_any_order(seed_c
 # -- limits -------------------------------------------------------------------------------------
 
 
-def workbook_parts(sheet_xml, *, extra=()):
+SHARED_STRINGS_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+
+
+def workbook_parts(sheet_xml, *, extra=(), types=""):
     """A minimal .xlsx written part by part, so that a test can make any sheet it needs."""
     parts = {
         "[Content_Types].xml": (
@@ -268,7 +274,7 @@ def workbook_parts(sheet_xml, *, extra=()):
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/worksheets/sheet1.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            "</Types>"
+            f"{types}</Types>"
         ),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8"?>'
@@ -330,6 +336,38 @@ def test_a_hand_made_workbook_is_read(db, tmp_path):
     from events.models import Category
 
     assert Category.objects.get(slug="made").name == "手写"
+
+
+def test_shared_strings_are_read_as_excel_writes_them(db, tmp_path):
+    shared = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<si><t>slug</t></si><si><t>name</t></si><si><t>shared</t></si>"
+        # Rich text with a phonetic guide; a carriage return and a literal "_x000D_", escaped.
+        "<si><r><t>共享</t></r><r><rPr><b/></rPr><t>文本</t></r><rPh sb='0' eb='1'><t>gong</t></rPh></si>"
+        "<si><t>第一行_x000D_\n第二行 _x005F_x000D_</t></si>"
+        "<si><t>说明</t></si>"
+        "</sst>"
+    )
+    rows = "".join(
+        f'<row r="{row}">'
+        + "".join(
+            f'<c r="{column}{row}" t="s"><v>{index}</v></c>'
+            for column, index in zip("ABC", indexes, strict=True)
+        )
+        + "</row>"
+        for row, indexes in ((1, (0, 1, 5)), (2, (2, 3, 4)))
+    )
+    path = tmp_path / "shared.xlsx"
+    path.write_bytes(
+        workbook_parts(sheet(rows), extra={"xl/sharedStrings.xml": shared}, types=SHARED_STRINGS_TYPE)
+    )
+
+    import_content(path)
+
+    from events.models import Category
+
+    shared = Category.objects.get(slug="shared")
+    assert (shared.name, shared.description) == ("共享文本", "第一行\r\n第二行 _x000D_")
 
 
 def test_a_workbook_of_a_million_cells_is_refused_within_the_limit(db, tmp_path):

@@ -29,7 +29,8 @@ from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 from yaml import events as yaml_events
 from yaml import nodes
 
@@ -806,6 +807,30 @@ class _CellBudget:
 
 TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
 RUN_TAG = f"{{{SHEET_MAIN_NS}}}r"
+SHARED_STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
+
+
+def _text_of(element):
+    """The text of a string element (<is> or <si>): its <t>, or its runs without phonetic guides."""
+    plain = element.find(TEXT_TAG)
+    if plain is not None:
+        return plain.text or ""
+    return "".join(run.findtext(TEXT_TAG) or "" for run in element.iterfind(RUN_TAG))
+
+
+def _shared_strings(reader):
+    """The workbook's shared strings, read as plainly as the inline ones (openpyxl's own reader
+    builds an object for each and drops part of an escape, _x005F_, that is read here later)."""
+    part = reader.package.find(SHARED_STRINGS)
+    if part is None:
+        return []
+    strings = []
+    with reader.archive.open(part.PartName[1:]) as xml:
+        for _, element in iterparse(xml):
+            if element.tag == SHARED_STRING_TAG:
+                strings.append(_text_of(element))
+                element.clear()
+    return strings
 
 
 class _SheetParser(WorkSheetParser):
@@ -826,13 +851,8 @@ class _SheetParser(WorkSheetParser):
         else:
             self.col_counter += 1
             row, column = self.row_counter, self.col_counter
-        value = None
-        if (text := element.find(INLINE_STRING)) is not None:
-            plain = text.find(TEXT_TAG)
-            if plain is not None:
-                value = plain.text or ""
-            else:  # rich text: its runs, without the phonetic guides
-                value = "".join(run.findtext(TEXT_TAG) or "" for run in text.iterfind(RUN_TAG))
+        text = element.find(INLINE_STRING)
+        value = _text_of(text) if text is not None else None
         return {"row": row, "column": column, "value": value, "data_type": "s", "style_id": 0}
 
 
@@ -854,7 +874,7 @@ def _open_workbook(stream):
     reader = ExcelReader(stream, read_only=True, keep_vba=False, data_only=True, keep_links=False)
     try:
         reader.read_manifest()
-        reader.read_strings()
+        reader.shared_strings = _shared_strings(reader)
         reader.read_workbook()
         apply_stylesheet(reader.archive, reader.wb)
         sheets = [

@@ -428,6 +428,13 @@ def test_external_links_and_macros_are_refused(db, tmp_path, extra, phrase):
     assert phrase in import_fails(path)
 
 
+def test_a_macro_enabled_workbook_is_refused_by_its_name_too(db, tmp_path):
+    path = tmp_path / "category.xlsm"
+    path.write_bytes(workbook_parts(sheet(HEADER_ROW)))
+
+    assert "工作簿含有宏（.xlsm 或 VBA 代码），不予读取" in import_fails(path)
+
+
 def test_an_external_link_declared_only_in_the_relationships_is_refused(db, tmp_path):
     relationships = (
         '<?xml version="1.0" encoding="UTF-8"?>'

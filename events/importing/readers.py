@@ -983,13 +983,11 @@ def _read_sheets(source, reader, all_sheets):
                 if any(any(map(_filled, cells)) for _, cells in rows):
                     problems.append(_unnamed_sheet_problem(source, sheet.title))
                 continue
-            before = len(problems)
             count = 0
             for record in _table_records(spec, rows, source, to_text=workbook_cell, sheet=sheet.title):
                 count += 1
                 yield record
-            if len(problems) == before:
-                source.notes.append(f"工作表「{sheet.title}」：{spec.verbose_name}（{spec.name}）{count} 行")
+            source.notes.append(f"工作表「{sheet.title}」：{spec.verbose_name}（{spec.name}）{count} 行")
         except SourceError as error:
             problems += error.problems
         except LimitExceeded as error:

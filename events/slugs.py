@@ -35,14 +35,19 @@ def truncate_slug(slug, max_length):
     return cut.strip("-")
 
 
+def slug_base(model, base, *, max_length=None):
+    """`base` cut to leave room for a "-2" suffix; the model's name if nothing is left."""
+    max_length = max_length or model._meta.get_field("slug").max_length
+    return truncate_slug(base, max_length - SUFFIX_ROOM) or model._meta.model_name
+
+
 def unique_slug(model, base, *, max_length=None, exclude_pk=None, also_taken=()):
     """`base`, or `base-2`, `base-3` … — the first that no other row of `model` uses.
 
     `also_taken` holds slugs about to be used, such as those proposed for other new rows
     of the same form.
     """
-    max_length = max_length or model._meta.get_field("slug").max_length
-    base = truncate_slug(base, max_length - SUFFIX_ROOM) or model._meta.model_name
+    base = slug_base(model, base, max_length=max_length)
     taken = model._default_manager.filter(slug__startswith=base)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)

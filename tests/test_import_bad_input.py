@@ -156,11 +156,19 @@ def test_a_missing_required_field(unchanged, tmp_path):
 
 
 def test_a_record_without_its_natural_key(unchanged, tmp_path):
+    province = {"model": "events.province", "fields": {"name": "新省", "short_name": "新", "slug": "xin"}}
+    path = write_json(tmp_path / "x.json", [GOOD_CATEGORY, province])
+
+    assert "缺少自然键字段「code」" in import_fails(path)
+
+
+def test_a_record_without_a_slug_or_the_title_to_make_one_from(unchanged, tmp_path):
     record = event()
     del record["fields"]["slug"]
+    del record["fields"]["title"]
     path = write_json(tmp_path / "x.json", [GOOD_CATEGORY, record])
 
-    assert "缺少自然键字段「slug」" in import_fails(path)
+    assert "缺少网址名「slug」，也缺少用来生成网址名的「标题」" in import_fails(path)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ from pathlib import Path
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
+from .options import parse_assignments, shared_values
 from .readers import FORMATS
 from .specs import registry
 from .staging import max_upload_size
@@ -24,9 +25,17 @@ class ImportUploadForm(forms.Form):
         ),
     )
     csv_model = forms.ChoiceField(
-        label="CSV 内容类型",
+        label="内容类型",
         required=False,
-        help_text="仅用于 CSV：文件名不以内容类型开头（如 trainingbase-北京.csv）时在此选择。",
+        help_text="列表中是哪种内容：文件名不以内容类型开头（如 基地名单.csv）时在此选择。",
+    )
+    shared_values = forms.CharField(
+        label="每行共用的值",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="每行一个“字段=值”，如 批次=2023年国家级高技能人才培训基地建设项目。"
+        "字段写中文名或字段名，引用写名称或网址名。表格没有这一列或这一格为空时使用；"
+        "某一行自己写了值，以该行为准。",
     )
 
     def __init__(self, *args, **kwargs):
@@ -48,6 +57,29 @@ class ImportUploadForm(forms.Form):
                 params={"size": filesizeformat(upload.size), "limit": filesizeformat(max_upload_size())},
             )
         return upload
+
+    def clean_shared_values(self):
+        return parse_assignments(self.cleaned_data["shared_values"].splitlines())
+
+    def clean(self):
+        """The shared values, checked against the model the list holds: {field name: value}."""
+        cleaned_data = super().clean()
+        pairs = cleaned_data.get("shared_values")
+        cleaned_data["shared"] = {}
+        if not pairs or "file" not in cleaned_data:
+            return cleaned_data
+        name = cleaned_data.get("csv_model")
+        spec = registry().get(name) if name else registry().for_csv_file(cleaned_data["file"].name)
+        if spec is None:
+            self.add_error(
+                "csv_model", forms.ValidationError("给出共用的值时，请选择内容类型。", code="model_needed")
+            )
+            return cleaned_data
+        try:
+            cleaned_data["shared"] = shared_values(spec, pairs)
+        except forms.ValidationError as error:
+            self.add_error("shared_values", error)
+        return cleaned_data
 
 
 class ConfirmImportForm(forms.Form):

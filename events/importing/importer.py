@@ -15,7 +15,6 @@ Every problem is collected; if there is any (or on a dry run) the transaction is
 back, so the database is exactly as it was. An interrupt or a crash rolls back too.
 """
 
-import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import islice
@@ -28,18 +27,18 @@ from tqdm import tqdm
 
 from ..content_version import content_changed
 from ..models import PublicationStatus
+from ..slugs import pinyin_slug, proposed_slug_base, slug_base, unique_slug
 from . import sql
 from .constraints import constraint_problems
 from .ledger import KeyLedger
 from .readers import SourceError, read
+from .references import References
 from .report import ImportReport, Location, Problem, problem_from_validation
 from .specs import BOOKKEEPING_FIELDS, ContentSpec, registry
-from .values import ABSENT, convert
+from .values import ABSENT, convert, is_blank
 
 BATCH_SIZE = 1000
 QUERY_CHUNK = 500
-# Rows of a referenced list whose names are offered as near matches of a missing reference.
-NEAREST_LIST_LIMIT = 500
 
 
 def _short(value, limit=80):
@@ -58,6 +57,7 @@ def chunked(items, size):
 class ParsedRecord:
     spec: ContentSpec
     location: Location
+    # The natural key; empty while a row without a slug waits to be matched by its identity.
     key: tuple
     values: dict = field(default_factory=dict)
     references: dict = field(default_factory=dict)
@@ -68,6 +68,12 @@ class ParsedRecord:
 
     @property
     def key_text(self):
+        if not self.key:
+            return self.spec.natural_key_text(
+                self.references.get(name) if name in self.references else self.values.get(name, "")
+                for name in self.spec.identity
+                if self.references.get(name) or self.values.get(name) not in (None, "")
+            )
         return self.spec.natural_key_text(self.key)
 
 
@@ -96,7 +102,10 @@ class Importer:
         self.bytes_total = 0
         self.now = timezone.now()
         self._targets = {}
-        self._names = {}  # label: names and keys of a short list, for "nearest" hints
+        self.references = References()
+        # Values every record of the source being read shares, unless it gives its own:
+        # (model label, {field name: value}), from --set or the admin's import page.
+        self.shared = None
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -114,6 +123,7 @@ class Importer:
     def _run(self, sources):
         with transaction.atomic():
             for source in sources:
+                self.shared = self.shared_values_of(source)
                 try:
                     for raw in read(source, self._on_read):
                         self.report.records_read += 1
@@ -136,6 +146,12 @@ class Importer:
             # commits (a rolled-back import discards the callback and changes nothing).
             content_changed()
 
+    def shared_values_of(self, source):
+        if not getattr(source, "shared", None):
+            return None
+        spec = self.registry.get(source.csv_model) or self.registry.for_csv_file(source.name)
+        return (spec.label, source.shared) if spec is not None else None
+
     def _on_read(self, count):
         self.bytes_read += count
 
@@ -155,12 +171,17 @@ class Importer:
                 )
             )
             return
+        if self.shared is not None and self.shared[0] == spec.label:
+            # A row's own value wins; an empty cell or a missing column takes the shared one.
+            for name, value in self.shared[1].items():
+                if is_blank(raw.fields.get(name)):
+                    raw.fields[name] = value
         record, problems = self.parse(spec, raw)
         if record is None:
             for problem in problems:
                 report.add(problem)
             return
-        first = self.ledger.add(spec.label, record.key, raw.location)
+        first = self.ledger.add(spec.label, record.key, raw.location) if record.key else None
         if first is not None:
             report.add(
                 Problem(
@@ -190,7 +211,10 @@ class Importer:
         """The record's values converted; (None, problems) when it has no usable natural key."""
         location, problems = raw.location, []
         record = ParsedRecord(spec, location, ())
-        display_key = "/".join(_short(raw.fields.get(name, "")) for name in spec.natural_key)
+        named_by = spec.natural_key
+        if spec.derived_key and is_blank(raw.fields.get(spec.derived_key)):
+            named_by = spec.identity  # a row without a slug is known by its name
+        display_key = "/".join(_short(raw.fields.get(name) or "") for name in named_by)
         for name, value in raw.fields.items():
             model_field = spec.fields_by_name.get(name)
             if model_field is None:
@@ -222,6 +246,10 @@ class Importer:
                 record.references[name] = converted
             else:
                 record.values[name] = converted
+        for name, text_field in spec.keys_from_text.items():
+            text = record.values.get(text_field)
+            if record.values.get(name) in (None, "") and name not in record.bad_fields and text:
+                record.values[name] = pinyin_slug(text, max_length=spec.fields_by_name[name].max_length)
         key = []
         for name in spec.natural_key:
             part = (
@@ -229,6 +257,24 @@ class Importer:
                 if spec.fields_by_name[name].is_relation
                 else record.values.get(name)
             )
+            if part in (None, "") and name == spec.derived_key and name not in record.bad_fields:
+                # Matched, or given a slug, by its identity once its references are known.
+                if spec.identity[-1] in record.bad_fields:
+                    return None, problems  # its name is reported already
+                if self.identity_values(spec, record)[-1] in (None, ""):
+                    label = spec.fields_by_name[spec.identity[-1]].verbose_name
+                    problems.append(
+                        Problem(
+                            location,
+                            f"缺少网址名「{name}」，也缺少用来生成网址名的「{label}」。",
+                            f"Neither {name!r} nor {spec.identity[-1]!r} is given.",
+                            spec.label,
+                            display_key,
+                            name,
+                        )
+                    )
+                    return None, problems
+                return record, problems
             if part in (None, ""):
                 if not any(p.field == name for p in problems):
                     problems.append(
@@ -245,6 +291,13 @@ class Importer:
             key.append(part)
         record.key = tuple(key)
         return record, problems
+
+    @staticmethod
+    def identity_values(spec, record):
+        return tuple(
+            record.references.get(name) if spec.fields_by_name[name].is_relation else record.values.get(name)
+            for name in spec.identity
+        )
 
     # Flushing --------------------------------------------------------------------------------
 
@@ -292,7 +345,10 @@ class Importer:
             if (
                 not final
                 and not record.has_problems
-                and not any(key in self.failed[t.label] for t, (_, key) in zip(targets, missing, strict=True))
+                and not any(
+                    key in self.failed[t.label] or self.references.is_ambiguous(t.label, key)
+                    for t, (_, key) in zip(targets, missing, strict=True)
+                )
             ):
                 self.waiting[spec.label].append(record)
                 continue
@@ -319,24 +375,22 @@ class Importer:
 
     def _missing_reference(self, spec, record, name, target, key):
         first = self.ledger.get(target.label, (key,))
-        if (key,) in self.failed[target.label] and first is not None:
+        if candidates := self.references.ambiguous[target.label].get(key):
+            zh = (
+                f"「{key}」可以指多个{target.verbose_name}：{'、'.join(candidates)}。"
+                "请写出完整的名称或网址名。"
+            )
+            en = f"{key!r} could mean several {target.label} rows: {', '.join(candidates)}."
+        elif (key,) in self.failed[target.label] and first is not None:
             zh = f"引用的{target.verbose_name}「{key}」有错误（{first}），未能导入。"
             en = f"The referenced {target.label} {key!r} has errors at {first.english}."
         else:
             zh = f"引用的{target.verbose_name}「{key}」不存在：数据库和导入文件中都没有。"
             en = f"The referenced {target.label} {key!r} exists neither in the database nor in the files."
-            if nearest := self.nearest(target, key):
+            if nearest := self.references.nearest(target, key):
                 zh += f"最接近的：{'、'.join(nearest)}。"
                 en += f" Nearest: {', '.join(nearest)}."
         return Problem(record.location, zh, en, spec.label, record.key_text, name)
-
-    def nearest(self, target, key):
-        """Names and keys of rows like `key`, for lists short enough to offer (provinces, sectors)."""
-        if target.label not in self._names:
-            rows = target.model._base_manager.values_list(*target.reference_fields)[: NEAREST_LIST_LIMIT + 1]
-            names = [str(value) for row in rows for value in row if value]
-            self._names[target.label] = names if len(rows) <= NEAREST_LIST_LIMIT else []
-        return difflib.get_close_matches(str(key), self._names[target.label], n=3, cutoff=0.5)
 
     def resolve_references(self, spec, records):
         """{field name: {key: pk}} for every reference in the batch, one query per target model."""
@@ -351,21 +405,8 @@ class Importer:
         return resolved
 
     def lookup(self, spec, keys):
-        """{key: pk} for the rows these references name, by natural key or an alias."""
-        found = {}
-        for chunk in chunked(keys, QUERY_CHUNK):
-            condition = Q()
-            for name in spec.reference_fields:
-                condition |= Q(**{f"{name}__in": chunk})
-            wanted, rank = set(chunk), {}
-            for pk, *values in spec.model._base_manager.filter(condition).values_list(
-                "pk", *spec.reference_fields
-            ):
-                for position, value in enumerate(values):
-                    # A row's natural key wins over another row's name that happens to match.
-                    if value in wanted and position < rank.get(value, len(values)):
-                        found[value], rank[value] = pk, position
-        return found
+        """{key: pk} for the rows these references name: natural key, alias or name (references.py)."""
+        return self.references.lookup(spec, keys)
 
     def lookup_exact(self, spec, keys):
         """{key: pk} by the natural key field alone."""
@@ -383,7 +424,7 @@ class Importer:
         manager = spec.model._base_manager
         if len(spec.natural_key) == 1:
             name = spec.natural_key[0]
-            keys = [record.key[0] for record in records]
+            keys = [record.key[0] for record in records if record.key]
             rows = {}
             for chunk in chunked(keys, QUERY_CHUNK):
                 for instance in manager.filter(**{f"{name}__in": chunk}):
@@ -556,7 +597,79 @@ class Importer:
             found.field,
         )
 
+    def assign_keys(self, spec, records, resolved):
+        """Give each row without a slug the slug of the row it is, or a new one.
+
+        The row is the existing one of the same identity (batch and name, say) that no other
+        record of this import has claimed, the oldest first; so the k-th row of a file named
+        "开幕" matches the k-th such row in the database, and the same file imported again
+        matches every row it created. A new row's slug is proposed from its name as the
+        admin proposes it (events.slugs), unique among the rows and this import's slugs.
+        """
+        identities = {}
+        for record in records:
+            identity = []
+            for name, value in zip(spec.identity, self.identity_values(spec, record), strict=True):
+                if spec.fields_by_name[name].is_relation and value is not None:
+                    value = resolved[name].get(value) if name not in record.bad_fields else None
+                    if value is None:
+                        break  # its reference is reported; the record cannot be matched
+                identity.append(value)
+            else:
+                identities[id(record)] = tuple(identity)
+        own = spec.identity[-1]
+        attnames = [spec.fields_by_name[name].attname for name in spec.identity]
+        existing = defaultdict(list)
+        names = sorted({identity[-1] for identity in identities.values()})
+        for chunk in chunked(names, QUERY_CHUNK):
+            rows = spec.model._base_manager.filter(**{f"{own}__in": chunk}).order_by("pk")
+            for *identity, slug in rows.values_list(*attnames, "slug"):
+                existing[tuple(identity)].append(slug)
+        drafts = []
+        for record in records:
+            identity = identities.get(id(record))
+            if identity is None:
+                record.bad_fields.add("slug")
+                record.has_problems = True
+                continue
+            slug = next(
+                (slug for slug in existing[identity] if self.ledger.get(spec.label, (slug,)) is None), None
+            )
+            if slug is None:
+                drafts.append(record)
+            else:
+                self.claim(spec, record, slug)
+        self.mint_slugs(spec, drafts)
+
+    def mint_slugs(self, spec, records):
+        """New slugs for new rows: the proposal itself when it is free, as the admin's form does."""
+        bases = {}
+        for record in records:
+            draft = spec.model()
+            for name, value in record.values.items():
+                if not isinstance(spec.fields_by_name[name], FileField):
+                    setattr(draft, spec.fields_by_name[name].attname, value)
+            bases[id(record)] = slug_base(spec.model, proposed_slug_base(draft))
+        taken = set()
+        for chunk in chunked(sorted(set(bases.values())), QUERY_CHUNK):
+            taken.update(spec.model._base_manager.filter(slug__in=chunk).values_list("slug", flat=True))
+        for record in records:
+            base, also_taken = bases[id(record)], set()
+            slug = base if base not in taken else unique_slug(spec.model, base)
+            while self.ledger.get(spec.label, (slug,)) is not None:
+                also_taken.add(slug)
+                slug = unique_slug(spec.model, base, also_taken=also_taken)
+            self.claim(spec, record, slug)
+
+    def claim(self, spec, record, slug):
+        """Make `slug` the record's key: a slug no other record of this import has."""
+        record.key = (slug,)
+        record.values["slug"] = slug
+        self.ledger.add(spec.label, record.key, record.location)
+
     def write(self, spec, records, resolved):
+        if pending := [record for record in records if not record.key]:
+            self.assign_keys(spec, pending, resolved)
         existing = self.fetch_existing(spec, records, resolved)
         relations = self.existing_relations(spec, existing.values())
         checked = []
@@ -634,6 +747,8 @@ class Importer:
         except DatabaseError as error:
             self.refuse_batch(spec, records, outcome, error)
             return
+        if created or updated:
+            self.references.forget(spec.label)
         if self.history is not None:
             self.history.written(
                 spec.model, [instance for _, action, instance, *_ in outcome if action == "created"]

@@ -116,6 +116,8 @@ class Source:
     name: str = ""
     format: str = ""
     csv_model: str = ""
+    # Values every row shares when it gives none ({field name: value}): --set, or the admin page.
+    shared: dict = field(default_factory=dict)
     # What the reader learnt about the file (its encoding, its sheets), for the report.
     notes: list = field(default_factory=list)
 
@@ -493,8 +495,11 @@ def _find_header(spec, rows):
     return number, cells, seen[1:]
 
 
-def _table_columns(spec, header, location):
-    """The field of each header cell, None for a column to ignore; SourceError for bad headers."""
+def _table_columns(spec, header, location, provided=()):
+    """The field of each header cell, None for a column to ignore; SourceError for bad headers.
+
+    A required column may be missing if its value is `provided` for every row (--set).
+    """
     aliases = header_aliases(spec)
     problems, columns = [], []
     for title in header:
@@ -522,7 +527,7 @@ def _table_columns(spec, header, location):
                 Problem(location, f"列「{title}」重复。", f"Column {str(title)!r} appears twice.", spec.label)
             )
         columns.append(name)
-    missing = [name for name in spec.required_columns if name not in columns]
+    missing = [name for name in spec.required_columns if name not in columns and name not in provided]
     if missing:
         problems.append(
             Problem(
@@ -543,7 +548,7 @@ def _table_records(spec, rows, source, *, to_text, sheet=None):
     if number is None and sheet is not None:
         return  # an empty sheet
     location = Location(source.name, line=number or 1, sheet=sheet)
-    columns = _table_columns(spec, header, location)
+    columns = _table_columns(spec, header, location, provided=source.shared)
     while columns and columns[-1] is None:
         columns.pop()
     where = f"工作表「{sheet}」：" if sheet is not None else ""

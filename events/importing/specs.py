@@ -28,6 +28,29 @@ NATURAL_KEYS = {
     "events.edition": ("year",),
 }
 
+# What names a row when a file gives no slug: a partner's list has names, not slugs. A row
+# without a slug is matched to the existing row of the same identity (the k-th such row of a
+# file to the k-th such row in the database, in the order they were created), and only a
+# genuinely new row gets a slug, proposed from its name as the admin proposes it. The last
+# field is the one the row is known by.
+IDENTITIES = {
+    "events.category": ("name",),
+    "events.sourcearticle": ("title",),
+    "events.event": ("year", "title"),
+    "events.milestone": ("event", "title"),
+    "events.award": ("name", "session_number"),
+    "events.trainingbasekind": ("name",),
+    "events.sector": ("name",),
+    "events.trainingbasebatch": ("name",),
+    "events.trainingbase": ("batch", "name"),
+}
+
+# Key fields that, left empty, are the pinyin of another field, as the admin fills them in:
+# a key figure's key from its label (现场观赛 → xian-chang-guan-sai).
+KEYS_FROM_TEXT = {
+    "events.keyfigure": {"key": "label"},
+}
+
 # Besides its natural key, a reference may name a row by any of these unique fields, the
 # first taking precedence: a province as 110000, 北京市, 北京 or beijing; a sector as
 # cnc-machining or 数控加工.
@@ -37,6 +60,11 @@ REFERENCE_ALIASES = {
     "events.sector": ("slug", "name"),
     "events.trainingbasekind": ("slug", "name"),
     "events.trainingbasebatch": ("slug", "name"),
+}
+# Endings a name may be written with or without (longest first): 四川省 or 四川, 广西壮族自治区,
+# 广西自治区 or 广西, 香港特别行政区 or 香港.
+NAME_SUFFIXES = {
+    "events.province": ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"),
 }
 # References written by name in CSV exports (and the API's CSV): the others by natural key.
 EXPORTED_BY_NAME = {"events.province"}
@@ -55,6 +83,8 @@ class ContentSpec:
     model: type[models.Model]
     natural_key: tuple[str, ...]
     aliases: tuple[str, ...] = field(default=())
+    identity: tuple[str, ...] = field(default=())
+    keys_from_text: dict = field(default_factory=dict)
 
     @cached_property
     def label(self):
@@ -68,6 +98,13 @@ class ContentSpec:
     @property
     def verbose_name(self):
         return str(self.model._meta.verbose_name)
+
+    @cached_property
+    def derived_key(self):
+        """The natural key field a row may leave out, made from its identity: the slug, or None."""
+        if self.identity and self.natural_key == ("slug",):
+            return "slug"
+        return None
 
     @cached_property
     def concrete_fields(self):
@@ -116,7 +153,12 @@ class ContentSpec:
         return [f for f in self.foreign_keys if f.related_model is self.model]
 
     def is_required(self, model_field):
-        """A field a new row cannot do without: no default, not blank, or part of the key."""
+        """A field a new row cannot do without: no default, not blank, or part of the key.
+
+        A slug is not: a row without one is known by its identity (its name, say).
+        """
+        if model_field.name == self.derived_key or model_field.name in self.keys_from_text:
+            return False
         if model_field.name in self.natural_key:
             return True
         if model_field.many_to_many:
@@ -156,7 +198,13 @@ def _build_specs():
     specs = {}
     for label, natural_key in NATURAL_KEYS.items():
         model = apps.get_model(label)
-        specs[label] = ContentSpec(model, natural_key, REFERENCE_ALIASES.get(label, ()))
+        specs[label] = ContentSpec(
+            model,
+            natural_key,
+            REFERENCE_ALIASES.get(label, ()),
+            IDENTITIES.get(label, ()),
+            KEYS_FROM_TEXT.get(label, {}),
+        )
     return specs
 
 
@@ -190,12 +238,14 @@ class Registry:
         return iter(self.specs.values())
 
     def get(self, name):
-        """A spec by label (events.event), model name (event) or class name (Event)."""
+        """A spec by label (events.event), model name (event), class name (Event) or the
+        Chinese name the admin shows (大事, 培训载体)."""
         name = (name or "").strip().lower()
         if name in self.specs:
             return self.specs[name]
         for spec in self:
-            if name == spec.name:
+            opts = spec.model._meta
+            if name in (spec.name, str(opts.verbose_name), str(opts.verbose_name_plural)):
                 return spec
         return None
 

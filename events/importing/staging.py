@@ -36,8 +36,9 @@ def max_upload_size():
     return getattr(settings, "IMPORT_MAX_UPLOAD_SIZE", DEFAULT_MAX_UPLOAD_SIZE)
 
 
-def stage(upload, csv_model, user):
-    """Keep an uploaded file (already checked to be within the size limit) for `user`."""
+def stage(upload, csv_model, user, shared=None):
+    """Keep an uploaded file (already checked to be within the size limit) for `user`, with the
+    model it holds and the values its rows share, which the confirmation applies too."""
     remove_stale()
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -48,6 +49,7 @@ def stage(upload, csv_model, user):
         uploaded_by=user,
         file_name=Path(upload.name).name,
         csv_model=csv_model,
+        shared_values=shared or {},
         digest=digest.hexdigest(),
     )
     # Named by its id, not by the uploader's file name: the name is never guessed or reused.
@@ -98,7 +100,7 @@ def source_of(staged):
             raise StagedFileGone(staged.file.name) from None
         if digest.hexdigest() != staged.digest:
             raise StagedFileGone(staged.file.name)
-        yield Source(path, name=staged.file_name, csv_model=staged.csv_model)
+        yield Source(path, name=staged.file_name, csv_model=staged.csv_model, shared=staged.shared_values)
 
 
 def discard(staged):

@@ -9,6 +9,7 @@ import datetime
 import difflib
 import json
 import math
+import unicodedata
 from decimal import Decimal
 from functools import cache
 
@@ -33,6 +34,16 @@ EXPECTED = {
     "datetime": "日期时间，如 2023-11-06T09:30:00+08:00",
     "boolean": "是/否 或 true/false",
 }
+
+
+def is_blank(value):
+    """A value that says nothing: absent, None, or a cell of spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def choice_form(text):
+    """A choice as compared when it is not written exactly: NFKC, no spaces, either case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 def check_text(value):
@@ -131,6 +142,15 @@ def _choices(model_field):
     return accepted
 
 
+@cache
+def _choice_forms(model_field):
+    """{normalised text: stored value}: 院 校, Ｉｎｓｔｉｔｕｔｉｏｎ and INSTITUTION find institution."""
+    forms = {}
+    for text, value in _choices(model_field).items():
+        forms.setdefault(choice_form(text), value)
+    return forms
+
+
 def convert(model_field, value, *, from_csv=False):
     """The Python value for a field, ABSENT when a CSV cell leaves a defaulted field as it is."""
     kind = _kind(model_field)
@@ -162,8 +182,11 @@ def convert(model_field, value, *, from_csv=False):
         check_text(value)
         if (choices := _choices(model_field)) is not None:
             if value not in choices and value.strip():
-                raise invalid_choice(model_field, value)
-            value = choices.get(value, value)
+                if (found := _choice_forms(model_field).get(choice_form(value), ABSENT)) is ABSENT:
+                    raise invalid_choice(model_field, value)
+                value = found
+            else:
+                value = choices.get(value, value)
     elif isinstance(value, float) and not math.isfinite(value):
         raise ValidationError("数值不能是无穷大或 NaN。", code="invalid_number")
     try:

@@ -94,7 +94,12 @@ class ImportContentView(PermissionRequiredMixin, View):
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(request, form)
-        staged = stage(form.cleaned_data["file"], form.cleaned_data["csv_model"], request.user)
+        staged = stage(
+            form.cleaned_data["file"],
+            form.cleaned_data["csv_model"],
+            request.user,
+            shared=form.cleaned_data["shared"],
+        )
         report = None
         try:
             with source_of(staged) as source:
@@ -107,7 +112,12 @@ class ImportContentView(PermissionRequiredMixin, View):
         if report.ok:
             confirm = ConfirmImportForm(initial={"token": token_for(staged)})
         return self.render(
-            request, ImportUploadForm(), report=report, confirm=confirm, file_name=staged.file_name
+            request,
+            ImportUploadForm(),
+            report=report,
+            confirm=confirm,
+            file_name=staged.file_name,
+            staged=staged,
         )
 
     def apply(self, request):
@@ -137,14 +147,29 @@ class ImportContentView(PermissionRequiredMixin, View):
                     reverse("admin:editorial_importrecord_change", args=[history.record.pk]),
                 ),
             )
-        return self.render(request, ImportUploadForm(), report=report, file_name=staged.file_name)
+        return self.render(
+            request, ImportUploadForm(), report=report, file_name=staged.file_name, staged=staged
+        )
 
     def expired(self, request):
         messages.error(request, "待导入的文件已过期或无效，请重新上传并检查。")
         return redirect(reverse("admin_import_content"))
 
+    @staticmethod
+    def options_of(staged):
+        """The model and shared values a staged file is read with, as the admin names them."""
+        spec = registry().get(staged.csv_model) if staged.csv_model else None
+        options = [("内容类型", f"{spec.verbose_name}（{spec.name}）")] if spec else []
+        spec = spec or registry().for_csv_file(staged.file_name)
+        for name, value in staged.shared_values.items():
+            model_field = spec.fields_by_name.get(name) if spec else None
+            options.append((f"{model_field.verbose_name if model_field else name}（共用）", value))
+        return options
+
     def render(self, request, form, **context):
         report = context.get("report")
+        if (staged := context.pop("staged", None)) is not None:
+            context["options"] = self.options_of(staged)
         if report is not None:
             problems = report.sorted_problems()
             context["problems"] = problems[:PROBLEMS_SHOWN]

@@ -30,6 +30,9 @@ class StagedImport(models.Model):
     )
     file_name = models.CharField("文件名", max_length=255)
     csv_model = models.CharField("CSV 内容类型", max_length=50, blank=True)
+    shared_values = models.JSONField(
+        "共用的值", default=dict, blank=True, help_text="每一行共用的字段值：{字段名: 值}。"
+    )
     file = models.FileField("文件", upload_to="staged-imports/", storage=staged_storage, max_length=255)
     digest = models.CharField("SHA-256", max_length=64)
     created_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)

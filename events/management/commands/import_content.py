@@ -2,10 +2,12 @@
 
 import sys
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from editorial.imports import ImportHistory
 from events.importing.importer import BATCH_SIZE, TerminalProgress, run_import
+from events.importing.options import model_spec, parse_assignments, shared_values
 from events.importing.readers import Source
 from events.importing.specs import registry
 
@@ -22,25 +24,43 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="只校验并报告将要发生的变化，不写入数据库。"
         )
         parser.add_argument(
+            "--model",
             "--csv-model",
+            dest="model",
             metavar="MODEL",
-            help="CSV 文件的内容类型（如 trainingbase）；不指定时按文件名开头判断。",
+            help="CSV 列表的内容类型，写代码中的名称或中文名（trainingbase 或 培训载体）；"
+            "不指定时按文件名开头判断。",
+        )
+        parser.add_argument(
+            "--set",
+            dest="assignments",
+            action="append",
+            default=[],
+            metavar="FIELD=VALUE",
+            help="每一行共用的值，如 --set 批次=2023年国家级高技能人才培训基地建设项目（可重复）。"
+            "字段写字段名或中文名，引用写网址名或名称；表格中没有这一列或这一格为空时使用，"
+            "某一行自己写了值则以该行为准。",
         )
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="每批写入的记录数。")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度。")
 
-    def handle(self, *args, files, dry_run, csv_model, batch_size, no_progress, verbosity, **options):
-        if csv_model and registry().get(csv_model) is None:
-            raise CommandError(
-                f"未知的内容类型「{csv_model}」。可选：{', '.join(spec.name for spec in registry())}。"
-            )
+    def handle(
+        self, *args, files, dry_run, model, assignments, batch_size, no_progress, verbosity, **options
+    ):
+        try:
+            spec = model_spec(model) if model else None
+            pairs = parse_assignments(assignments)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         if batch_size < 1:
             raise CommandError("--batch-size 至少为 1。")
         sources = []
         for name in files:
-            source = Source(name, name=name, csv_model=csv_model or "")
+            source = Source(name, name=name, csv_model=spec.name if spec else "")
             if not source.path.is_file():
                 raise CommandError(f"找不到文件：{name}（File not found.）")
+            if pairs:
+                source.shared = self.shared_values(spec or registry().for_csv_file(name), pairs, name)
             sources.append(source)
         show_progress = not no_progress and verbosity > 0 and sys.stderr.isatty()
         progress = TerminalProgress(sys.stderr) if show_progress else None
@@ -76,6 +96,16 @@ class Command(BaseCommand):
                     f"导入记录 {history.record.pk}：后台“导入记录”中可查看；"
                     f"撤销整次导入：manage.py undo_import {history.record.pk}"
                 )
+
+    def shared_values(self, spec, pairs, file_name):
+        if spec is None:
+            raise CommandError(
+                f"--set 需要知道 {file_name} 是哪种内容：请用 --model 指定，或让文件名以内容类型开头。"
+            )
+        try:
+            return shared_values(spec, pairs)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages) + "数据库未做任何修改。") from None
 
     def write_summary(self, report):
         self.stdout.write(f"读取 {len(report.files)} 个文件、{report.records_read} 条记录。")

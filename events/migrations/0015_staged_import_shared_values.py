@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0013_english_edition'),
+        ('events', '0014_search_gram_indexes'),
     ]
 
     operations = [

@@ -43,6 +43,7 @@ from benchmarks.load import (  # noqa: E402
     parse_wrk,
     recreate_database,
     static_twin,
+    write_report,
 )
 from benchmarks.load import PAGES as LOAD_PAGES  # noqa: E402
 
@@ -366,7 +367,7 @@ During the publish storm:
 
 {instances_table(storm_one, storm_two)}
 """
-    options.output.write_text(report, encoding="utf-8")
+    write_report(options.output, report)
     print(report)
 
 

@@ -17,7 +17,6 @@ back, so the database is exactly as it was. An interrupt or a crash rolls back t
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import islice
 
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
@@ -35,6 +34,7 @@ from .readers import SourceError, read
 from .references import References
 from .report import ImportReport, Location, Problem, problem_from_validation
 from .specs import BOOKKEEPING_FIELDS, ContentSpec, registry
+from .sql import chunked
 from .values import ABSENT, convert, is_blank
 
 BATCH_SIZE = 1000
@@ -45,12 +45,6 @@ def _short(value, limit=80):
     """A value as a person reads it in a report, cut short: a key may be anything a file holds."""
     text = repr(value) if isinstance(value, (list, dict, tuple)) else str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def chunked(items, size):
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 @dataclass

@@ -18,6 +18,7 @@ from collections import defaultdict
 from django.db.models import Q
 
 from .specs import NAME_SUFFIXES
+from .sql import chunked
 
 QUERY_CHUNK = 500
 # Rows of a referenced list that are read whole, for normalised names and "nearest" hints.
@@ -38,12 +39,6 @@ def without_suffix(text, suffixes):
     return text
 
 
-def _chunked(items, size):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 class References:
     """Looks references up for one import, remembering short lists between batches."""
 
@@ -59,7 +54,7 @@ class References:
     def lookup(self, spec, keys):
         """{key: pk} for the rows these references name; ambiguous names are kept aside."""
         found = {}
-        for chunk in _chunked(keys, QUERY_CHUNK):
+        for chunk in chunked(keys, QUERY_CHUNK):
             condition = Q()
             for name in spec.reference_fields:
                 condition |= Q(**{f"{name}__in": chunk})

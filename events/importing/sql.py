@@ -6,7 +6,16 @@ rows that costs more than the database does. These functions prepare values the 
 the tables, columns and conversions are the model's own.
 """
 
+from itertools import islice
+
 from django.db import connection
+
+
+def chunked(items, size):
+    """The items in lists of at most `size`: for batches of rows and bounded IN (...) lists."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def _quote(name):

@@ -20,6 +20,8 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from . import local_copies
+
 STATE_KEY = "content-state"
 
 
@@ -119,11 +121,12 @@ def content_cached(key, compute):
     if not seconds:
         return compute()
     digest = hashlib.sha256(key.encode()).hexdigest()
-    full_key = f"content-value:{content_state()['version']}:{digest}"
-    value = cache.get(full_key, _MISSING)
+    version = content_state()["version"]
+    full_key = f"content-value:{version}:{digest}"
+    value = local_copies.get_many(version, [full_key]).get(full_key, _MISSING)
     if value is _MISSING:
         value = compute()
-        cache.set(full_key, value, seconds)
+        local_copies.set_many(version, {full_key: value}, seconds)
     return value
 
 

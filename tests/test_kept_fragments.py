@@ -4,7 +4,11 @@ display mode or a staff preview."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from events.content_version import STATE_KEY
+from events.local_copies import LocalCopies
 from events.models import Event, PublicationStatus
 
 from .factories import make_event
@@ -142,3 +146,47 @@ def test_a_staff_preview_is_never_kept_for_the_public(
     assert "发布后的标题" in public
     assert "尚未发布的草稿标题" not in public
     assert "preview-banner" not in public
+
+
+def test_a_list_whose_rows_are_kept_reads_only_their_primary_keys(client, seed_content, parts_kept):
+    client.get("/events/")  # rows rendered and kept
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/events/").content.decode()
+    assert "技能中国行动" in page
+    assert len(queries) == 1
+    sql = queries[0]["sql"]
+    assert '"events_event"."id"' in sql and '"events_event"."summary"' not in sql
+
+
+def test_a_process_answers_kept_parts_from_its_own_copies_until_content_changes(
+    client, seed_content, parts_kept, django_capture_on_commit_callbacks
+):
+    event = Event.objects.get(slug="2023-skills-china-action")
+    old_title = event.title
+    client.get(EVENT)
+    # The shared cache loses every part but the content version: this process still has
+    # its copies of the body, so the page is unchanged and needs no render.
+    version = cache.get(STATE_KEY)
+    cache.clear()
+    cache.set(STATE_KEY, version, None)
+    Event.objects.filter(pk=event.pk).update(title="未经保存流程的改动")
+    assert f"<h1>{old_title}</h1>" in client.get(EVENT).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "技能中国行动全面推开"
+        event.save()
+    page = client.get(EVENT).content.decode()
+    assert "<h1>技能中国行动全面推开</h1>" in page and f"<h1>{old_title}</h1>" not in page
+
+
+def test_copies_are_bounded_dropped_with_their_version_and_expire():
+    copies = LocalCopies(max_size=32_000)
+    copies.set_many("v1", {f"k{n}": "x" * 1_000 for n in range(40)}, 60)
+    kept = copies.get_many("v1", [f"k{n}" for n in range(40)])
+    assert 0 < len(kept) <= 32 and "k39" in kept and "k0" not in kept  # the oldest went first
+
+    assert copies.get_many("v2", ["k39"]) == {}  # a new version drops the old one's copies
+    assert copies.get_many("v1", ["k39"]) == {}
+
+    copies.set_many("v2", {"soon": "gone"}, 0)
+    assert copies.get_many("v2", ["soon"]) == {}

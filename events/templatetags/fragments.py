@@ -10,7 +10,9 @@ page. The HTML is kept in the shared cache under the content version (events/con
 so any save, delete, import or scheduled publication makes every kept row stale at once, as it
 does cached pages; the key also holds the language, the display mode (standard or 长辈版), the
 template, the values and the object's model and primary key. All rows of a list come back in
-one round trip; the ones missing are rendered and stored in one more.
+one round trip; the ones missing are rendered and stored in one more. Each process also keeps
+copies of what it read or stored (events/local_copies.py), so a part it has seen under the
+current version costs no round trip at all.
 
 A part that depends on more than its values, such as a list's filter form, is kept whole:
 
@@ -25,15 +27,16 @@ renders its page without it. With CONTENT_CACHE_SECONDS at 0 every row is render
 """
 
 import hashlib
+from functools import partial
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.core.signals import setting_changed
-from django.db.models import prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from events import local_copies
 from events.content_version import content_state
 
 register = template.Library()
@@ -47,23 +50,23 @@ def variant_digest(*parts, elder):
     return hashlib.sha256(repr((*parts, get_language(), elder)).encode()).hexdigest()
 
 
-def fragment_keys(objects, template_name, name, values, elder):
+def fragment_keys(model, primary_keys, template_name, name, values, elder, version):
     variant = variant_digest(template_name, name, sorted(values.items()), elder=elder)[:16]
-    version = content_state()["version"]
-    return [f"{FRAGMENT_KEY_PREFIX}:{version}:{variant}:{obj._meta.label_lower}:{obj.pk}" for obj in objects]
+    label = model._meta.label_lower
+    return [f"{FRAGMENT_KEY_PREFIX}:{version}:{variant}:{label}:{pk}" for pk in primary_keys]
 
 
 @register.simple_tag(takes_context=True)
 def cached_each(context, objects, template_name, name, prefetch="", **values):
     """The HTML of each of `objects` rendered by `template_name`, in order, as a list.
 
-    `prefetch` names the relations the template reads (comma-separated, as for
+    `objects` may be a list or a queryset (a page of a list view). A queryset not yet read is
+    read as primary keys only, and the rows themselves are fetched, with the queryset's joins,
+    only for the objects whose HTML is not kept: a list whose rows are all kept costs one
+    narrow query. `prefetch` names the relations the template reads (comma-separated, as for
     prefetch_related): they are fetched for the rows rendered, in one query each, and not at
     all when every row is kept.
     """
-    objects = list(objects)
-    if not objects:
-        return []
     compiled = context.template.engine.get_template(template_name)
     lookups = [lookup for lookup in prefetch.split(",") if lookup]
 
@@ -74,17 +77,38 @@ def cached_each(context, objects, template_name, name, prefetch="", **values):
 
     seconds = settings.CONTENT_CACHE_SECONDS
     if not seconds:
-        return render_all(objects)
-    keys = fragment_keys(objects, template_name, name, values, bool(context.get("elder_mode")))
-    found = cache.get_many(keys)
-    missing = [(key, obj) for key, obj in zip(keys, objects, strict=True) if key not in found]
+        objects = list(objects)
+        return render_all(objects) if objects else []
+    if isinstance(objects, QuerySet) and objects._result_cache is None:
+        model, primary_keys = objects.model, list(objects.values_list("pk", flat=True))
+        fetch = partial(rows_of, objects)
+    else:
+        objects = list(objects)
+        model, primary_keys = (type(objects[0]) if objects else None), [obj.pk for obj in objects]
+        by_key = dict(zip(primary_keys, objects, strict=True))
+        fetch = lambda wanted: [by_key[pk] for pk in wanted]  # noqa: E731
+    if not primary_keys:
+        return []
+    version = content_state()["version"]
+    elder = bool(context.get("elder_mode"))
+    keys = fragment_keys(model, primary_keys, template_name, name, values, elder, version)
+    found = local_copies.get_many(version, keys)
+    missing = [(key, pk) for key, pk in zip(keys, primary_keys, strict=True) if key not in found]
     if missing:
-        fresh = dict(
-            zip((key for key, _obj in missing), render_all([obj for _key, obj in missing]), strict=True)
-        )
-        cache.set_many({key: str(html) for key, html in fresh.items()}, seconds)
+        rendered = render_all(fetch([pk for _key, pk in missing]))
+        fresh = {key: str(html) for (key, _pk), html in zip(missing, rendered, strict=True)}
+        local_copies.set_many(version, fresh, seconds)
         found |= fresh
     return [mark_safe(found[key]) for key in keys]
+
+
+def rows_of(page, primary_keys):
+    """The rows of `page` (a sliced queryset) with these primary keys, in their order, fetched
+    in one query with the queryset's joins and fields."""
+    unsliced = page._chain()
+    unsliced.query.clear_limits()
+    rows = unsliced.order_by().in_bulk(primary_keys)
+    return [rows[pk] for pk in primary_keys]
 
 
 class FragmentNode(template.Node):
@@ -98,11 +122,12 @@ class FragmentNode(template.Node):
         if key is None or not seconds:
             return self.nodelist.render(context)
         digest = variant_digest(key, elder=bool(context.get("elder_mode")))
-        full_key = f"{FRAGMENT_KEY_PREFIX}:{content_state()['version']}:{digest}"
-        html = cache.get(full_key)
+        version = content_state()["version"]
+        full_key = f"{FRAGMENT_KEY_PREFIX}:{version}:{digest}"
+        html = local_copies.get_many(version, [full_key]).get(full_key)
         if html is None:
-            html = self.nodelist.render(context)
-            cache.set(full_key, str(html), seconds)
+            html = str(self.nodelist.render(context))
+            local_copies.set_many(version, {full_key: html}, seconds)
         return mark_safe(html)
 
 
@@ -127,6 +152,7 @@ LAYOUT_PARTS_MAX = 1024
 def forget_layout_parts(**kwargs):
     """Settings (the footer's lines, static files) changed, as tests do: render them anew."""
     _layout_parts.clear()
+    local_copies.copies.clear()
 
 
 setting_changed.connect(forget_layout_parts)

@@ -14,9 +14,9 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -131,7 +131,8 @@ def content_cached(key, compute):
 
 
 class ContentCachedPaginator(Paginator):
-    """A paginator whose row count is kept per content version under `count_key`.
+    """A paginator whose row count is kept per content version under `count_key`, and each
+    page's primary keys beside it (KeptKeysPage).
 
     Counting every published row on each request is the slowest part of a list page on a
     large table; the count only changes when the content does.
@@ -144,3 +145,22 @@ class ContentCachedPaginator(Paginator):
     @cached_property
     def count(self):
         return content_cached(self.count_key, lambda: Paginator.count.func(self))
+
+    def _get_page(self, *args, **kwargs):
+        return KeptKeysPage(*args, **kwargs)
+
+
+class KeptKeysPage(Page):
+    """A page whose rows' primary keys are kept per content version with its paginator's
+    count: sorting 10,000 training bases across three tables for a page of 50 took PostgreSQL
+    6-8 ms on every request. Parts of pages kept per row (templatetags/fragments.py) then
+    need no query at all; the rows are read only to render the ones not kept."""
+
+    @cached_property
+    def primary_keys(self):
+        def read():
+            if isinstance(self.object_list, QuerySet):
+                return list(self.object_list.values_list("pk", flat=True))
+            return [obj.pk for obj in self.object_list]
+
+        return content_cached(f"{self.paginator.count_key}:page:{self.number}", read)

@@ -31,13 +31,14 @@ from functools import partial
 
 from django import template
 from django.conf import settings
+from django.core.paginator import Page
 from django.core.signals import setting_changed
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from events import local_copies
-from events.content_version import content_state
+from events.content_version import KeptKeysPage, content_state
 
 register = template.Library()
 
@@ -60,10 +61,11 @@ def fragment_keys(model, primary_keys, template_name, name, values, elder, versi
 def cached_each(context, objects, template_name, name, prefetch="", **values):
     """The HTML of each of `objects` rendered by `template_name`, in order, as a list.
 
-    `objects` may be a list or a queryset (a page of a list view). A queryset not yet read is
-    read as primary keys only, and the rows themselves are fetched, with the queryset's joins,
-    only for the objects whose HTML is not kept: a list whose rows are all kept costs one
-    narrow query. `prefetch` names the relations the template reads (comma-separated, as for
+    `objects` may be a list, a queryset or a page of a list view. A queryset not yet read is
+    read as primary keys only, and a page's primary keys are kept per content version with its
+    count (events/content_version.py); the rows themselves are fetched, with the queryset's
+    joins, only for the objects whose HTML is not kept. A list page whose rows are all kept
+    costs no query. `prefetch` names the relations the template reads (comma-separated, as for
     prefetch_related): they are fetched for the rows rendered, in one query each, and not at
     all when every row is kept.
     """
@@ -79,14 +81,7 @@ def cached_each(context, objects, template_name, name, prefetch="", **values):
     if not seconds:
         objects = list(objects)
         return render_all(objects) if objects else []
-    if isinstance(objects, QuerySet) and objects._result_cache is None:
-        model, primary_keys = objects.model, list(objects.values_list("pk", flat=True))
-        fetch = partial(rows_of, objects)
-    else:
-        objects = list(objects)
-        model, primary_keys = (type(objects[0]) if objects else None), [obj.pk for obj in objects]
-        by_key = dict(zip(primary_keys, objects, strict=True))
-        fetch = lambda wanted: [by_key[pk] for pk in wanted]  # noqa: E731
+    model, primary_keys, fetch = keys_and_rows(objects)
     if not primary_keys:
         return []
     version = content_state()["version"]
@@ -100,6 +95,23 @@ def cached_each(context, objects, template_name, name, prefetch="", **values):
         local_copies.set_many(version, fresh, seconds)
         found |= fresh
     return [mark_safe(found[key]) for key in keys]
+
+
+def keys_and_rows(objects):
+    """The model and primary keys of `objects` (a page, a queryset or a list), and a function
+    giving the objects with some of those keys, in order."""
+    if isinstance(objects, Page):
+        primary_keys = objects.primary_keys if isinstance(objects, KeptKeysPage) else None
+        objects = objects.object_list
+    else:
+        primary_keys = None
+    if isinstance(objects, QuerySet) and objects._result_cache is None:
+        if primary_keys is None:
+            primary_keys = list(objects.values_list("pk", flat=True))
+        return objects.model, primary_keys, partial(rows_of, objects)
+    objects = list(objects)
+    by_key = {obj.pk: obj for obj in objects}
+    return (type(objects[0]) if objects else None), list(by_key), lambda wanted: [by_key[pk] for pk in wanted]
 
 
 def rows_of(page, primary_keys):

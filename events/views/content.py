@@ -142,8 +142,17 @@ class MilestoneListView(PublicListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["months"] = group_by_month(context["object_list"])
+        # The page's months and their milestones are kept whole per content version under the
+        # filters and the page (not when the form shows errors): the rows are read only when
+        # the list is rendered (self.months).
+        self.page_rows = context["object_list"]
+        form_key = context["filter_form_key"]
+        context["rows_key"] = form_key and f"timeline:{form_key}:{context['page_obj'].number}"
         return context
+
+    @cached_property
+    def months(self):
+        return group_by_month(self.page_rows)
 
 
 def group_by_month(milestones):

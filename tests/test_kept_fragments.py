@@ -194,3 +194,25 @@ def test_copies_are_bounded_dropped_with_their_version_and_expire():
 
     copies.set_many("v2", {"soon": "gone"}, 0)
     assert copies.get_many("v2", ["soon"]) == {}
+
+
+def test_an_address_that_names_nothing_public_keeps_nothing(
+    client, seed_content, parts_kept, django_capture_on_commit_callbacks
+):
+    assert client.get("/events/coming-soon/").status_code == 404
+    # Published by a write that does not replace the content version: a kept "not found"
+    # would hide it until the next change.
+    make_event(year=2024, slug="coming-soon", title="即将公布的大事")
+    page = client.get("/events/coming-soon/")
+    assert page.status_code == 200 and "即将公布的大事" in page.content.decode()
+
+
+def test_an_unpublished_event_leaves_its_kept_page_at_once(
+    client, seed_content, parts_kept, django_capture_on_commit_callbacks
+):
+    event = Event.objects.get(slug="2023-skills-china-action")
+    assert client.get(EVENT).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        event.status = PublicationStatus.DRAFT
+        event.save()
+    assert client.get(EVENT).status_code == 404

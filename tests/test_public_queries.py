@@ -108,7 +108,7 @@ WARM_PAGES = {
     "/": 1,
     "/events/": 0,
     "/events/?year=2023&category=competitions&region=tianjin&q=大赛": 2,  # category, region look-ups
-    "/events/bulk-event-5/": 1,  # the event; its body, with all it lists, is kept per event
+    "/events/bulk-event-5/": 0,  # the event and its body, with all it lists, are kept per event
     "/milestones/": 0,  # the months of the page are kept whole, with the form
     "/awards/": 0,
     "/bases/": 0,

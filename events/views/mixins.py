@@ -1,5 +1,8 @@
 """What the public views share: page metadata, published-only querysets, staff preview."""
 
+import copy
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -7,7 +10,7 @@ from django.utils.functional import cached_property
 from django_filters.views import FilterView
 
 from .. import search
-from ..content_version import ContentCachedPaginator
+from ..content_version import ContentCachedPaginator, content_cached
 
 
 class PageMixin:
@@ -147,6 +150,22 @@ class PublicDetailMixin(PageMixin):
     def get_queryset(self):
         manager = self.model.objects
         return manager.all() if self.can_preview() else manager.published()
+
+    def get_object(self, queryset=None):
+        """The object, as the public sees it: kept per content version (with the relations the
+        view's queryset joins), so a page whose parts are kept too reads nothing; a staff
+        member who may preview reads it afresh. A slug that names nothing public raises 404
+        and keeps nothing."""
+        if queryset is not None or not settings.CONTENT_CACHE_SECONDS or self.can_preview():
+            return super().get_object(queryset)
+        slug = self.kwargs.get(self.slug_url_kwarg)
+        kept = content_cached(f"detail-object:{self.model._meta.label_lower}:{slug}", super().get_object)
+        # Every request of this process shares the kept object: each gets its own copy (with
+        # its own related objects and prefetched lists, which the body's prefetch adds to).
+        obj = copy.copy(kept)
+        if "_prefetched_objects_cache" in kept.__dict__:
+            obj._prefetched_objects_cache = dict(kept._prefetched_objects_cache)
+        return obj
 
     def is_preview(self, obj):
         return not obj.is_public

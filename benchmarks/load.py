@@ -42,6 +42,7 @@ HOST = "127.0.0.1"
 PORT = 8765
 # The front end terminates TLS and tells the app so; production settings expect it.
 PROXY_HEADER = "X-Forwarded-Proto: https"
+WARM_UP_SECONDS = 1
 WRK_OPTIONS = ["wrk", "-t2", "--timeout", "10s", "--latency"]
 ELDER_COOKIE = "Cookie: display=elder"
 
@@ -203,7 +204,10 @@ def measure(env, static_twins, duration, connections):
     base = address(env)
     with Server(env):
         for (name, path, *header), twin in zip(PAGES, static_twins, strict=True):
-            fetch(path, *header, base=base)  # warm the caches a visitor would find warm
+            # Warm what a visitor of a busy server finds warm: the values kept per content
+            # version, and in every worker its connections and its copies of them.
+            fetch(path, *header, base=base)
+            wrk(path, WARM_UP_SECONDS, connections, *header, base=base)
             page = wrk(path, duration, connections, *header, base=base)
             static = wrk(twin, duration, connections, base=base)
             rows.append((name, path, page, static))

@@ -100,6 +100,17 @@ def test_pagination_keeps_the_active_filters(client):
     assert len(second.context["object_list"]) == 5
     assert all(event.year == 2021 for event in second.context["object_list"])
     assert 'href="?year=2021&amp;category=many&amp;page=1" rel="prev"' in text_of(second)
+    assert 'href="?year=2021&amp;category=many&amp;page=1" aria-label="第1页"' in text_of(second)
+    assert '<span class="current" aria-current="page">2</span>' in text_of(second)
+
+
+@pytest.mark.django_db
+def test_pager_links_carry_other_parameters_encoded(client):
+    for rank in range(1, 26):
+        make_event(year=2021, rank=rank)
+    html = text_of(client.get('/events/?utm_source="><script>x</script>&page=2'))
+    assert 'href="?utm_source=%22%3E%3Cscript%3Ex%3C%2Fscript%3E&amp;page=1" rel="prev"' in html
+    assert "<script>x" not in html
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,26 @@ class PublicPaginator(ContentCachedPaginator):
         return Paginator.num_pages.func(self) > self.MAX_PAGES
 
 
+def page_links(query, page, numbers):
+    """The pager's links, each as `{% querystring page=N %}` writes it (this request's query with
+    `page` set), from one copy of the query: ([(number, address)], previous, next); the
+    ellipsis and the current page have no address, nor does a previous or next page that
+    does not exist. The tag copied the whole query for every link."""
+    params = query.copy()
+
+    def address(number):
+        params["page"] = number
+        return f"?{params.urlencode()}"
+
+    links = [
+        (number, None if number in (page.number, page.paginator.ELLIPSIS) else address(number))
+        for number in numbers
+    ]
+    previous = address(page.previous_page_number()) if page.has_previous() else None
+    following = address(page.next_page_number()) if page.has_next() else None
+    return links, previous, following
+
+
 class PublicListView(PageMixin, FilterView):
     """A paginated list of published content narrowed by its FilterSet.
 
@@ -113,8 +133,9 @@ class PublicListView(PageMixin, FilterView):
         context["canonical_query"] = self.get_canonical_query()
         page = context.get("page_obj")
         if page is not None:
-            context["page_range"] = page.paginator.get_elided_page_range(
-                page.number, on_each_side=2, on_ends=1
+            numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            context["page_links"], context["previous_page_link"], context["next_page_link"] = page_links(
+                self.request.GET, page, numbers
             )
         context["filters_active"] = any(
             value for name, value in self.request.GET.items() if name in self.filterset.filters

@@ -221,8 +221,11 @@ class PublicFilterSet(django_filters.FilterSet):
         self.base_filters = FilterCopies(type(self).base_filters)
         super().__init__(*args, **kwargs)
         if "year" in self.filters:
-            years = content_cached(f"years:{type(self).__name__}", lambda: list(self.available_years()))
-            self.filters["year"].extra["choices"] = year_choices(years)
+            self.years = content_cached(f"years:{type(self).__name__}", lambda: list(self.available_years()))
+            # Labelled when the form is validated against them or rendered, not when it is
+            # built: a form copies its fields' choices, and a century of years was 480 copies
+            # on every request of a list whose form is kept whole.
+            self.filters["year"].extra["choices"] = functools.partial(year_choices, self.years)
             # A form field built from the class's filter before the years were known (the
             # OpenAPI generator reads it) would be copied here with no choices: rebuild it.
             self.filters["year"].__dict__.pop("_field", None)
@@ -296,7 +299,7 @@ class MilestoneFilter(PublicFilterSet):
         Any published event is still accepted, but listing every event of every year would
         make the form as long as the archive.
         """
-        years = [year for year, _label in self.filters["year"].extra["choices"]]
+        years = [year for year, _label in year_choices(self.years)]
         year = self.data.get("year", "")
         year = (
             int(year)

@@ -27,7 +27,10 @@ class ImportUploadForm(forms.Form):
     csv_model = forms.ChoiceField(
         label="内容类型",
         required=False,
-        help_text="列表中是哪种内容：文件名不以内容类型开头（如 基地名单.csv）时在此选择。",
+        help_text=(
+            "CSV 列表或只有一个工作表的工作簿中是哪种内容："
+            "文件名或工作表名说不出内容类型（如 基地名单.csv、Sheet1）时在此选择。"
+        ),
     )
     shared_values = forms.CharField(
         label="每行共用的值",

@@ -5,10 +5,6 @@ application, so it answers at once and correctly; nothing loaded before the fork
 connection that the workers would then share.
 """
 
-import os
-import secrets
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -19,7 +15,7 @@ from events.models import PublicationStatus
 from skillsite.warmup import project_templates, warm_up
 
 from .factories import make_event
-from .test_multi_server import PROJECT, AppServer, database_url
+from .test_multi_server import AppServer, production_environment
 
 
 def test_warming_up_compiles_the_sites_templates_without_touching_the_database():
@@ -40,23 +36,12 @@ def test_workers_replaced_every_few_requests_answer_every_request(redis_url, tmp
     if connection.vendor != "postgresql":
         pytest.skip("the app server shares PostgreSQL with the test; this runs in the PostgreSQL pass")
     make_event(title="工作进程轮换后照常显示", status=PublicationStatus.PUBLISHED)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-    env.update(
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=database_url(),
-        CACHE_URL=redis_url,
-        CACHE_KEY_PREFIX=f"app-server-{secrets.token_hex(4)}",
-        STATIC_ROOT=str(tmp_path / "static"),
+    env = production_environment(
+        redis_url,
+        tmp_path / "static",
         PAGE_CACHE_SECONDS="0",
-        SECURE_SSL_REDIRECT="false",
-        GUNICORN_ACCESS_LOG="",
         # Each worker is replaced after three requests: forty requests see a dozen workers.
         GUNICORN_CMD_ARGS="--max-requests 3 --max-requests-jitter 0",
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=PROJECT, env=env, check=True
     )
     server = AppServer(env)
     server.env["WEB_CONCURRENCY"] = "2"

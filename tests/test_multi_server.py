@@ -130,29 +130,36 @@ class AppServer:
         )
 
 
-@pytest.fixture
-def two_servers(shared_services, tmp_path, settings):
-    # The servers check passwords with the production hashers.
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+def production_environment(cache_url, static_root, **settings):
+    """The environment of an app server with production settings on this test's database and
+    `cache_url`, its static files collected into `static_root`; `settings` added."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=database_url(),
-        CACHE_URL=shared_services,
-        CACHE_KEY_PREFIX=f"multi-server-{secrets.token_hex(4)}",
-        STATIC_ROOT=str(tmp_path / "static"),
-        PAGE_CACHE_SECONDS="600",
+        CACHE_URL=cache_url,
+        CACHE_KEY_PREFIX=f"app-server-{secrets.token_hex(4)}",
+        STATIC_ROOT=str(static_root),
         # Plain HTTP on loopback: no TLS front end here.
         SECURE_SSL_REDIRECT="false",
         SESSION_COOKIE_SECURE="false",
         CSRF_COOKIE_SECURE="false",
         GUNICORN_ACCESS_LOG="",
+        **settings,
     )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=PROJECT, env=env, check=True
     )
+    return env
+
+
+@pytest.fixture
+def two_servers(shared_services, tmp_path, settings):
+    # The servers check passwords with the production hashers.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    env = production_environment(shared_services, tmp_path / "static", PAGE_CACHE_SECONDS="600")
     # Each server has a temporary directory of its own, as separate machines would.
     servers = []
     for name in ("first", "second"):

@@ -14,12 +14,9 @@ BENCH_CACHE_URL); results go to docs/benchmarks-api.md (or --output).
 """
 
 import argparse
-import datetime
 import importlib.util
 import os
-import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,8 +28,11 @@ from benchmarks.load import (
     DEFAULT_DATABASE_URL,
     PROJECT,
     Server,
+    data_summary,
     fetch,
+    machine,
     run,
+    run_line,
     server_environment,
     wrk,
 )
@@ -166,28 +166,13 @@ def main():
         run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], environment(True))
         uncached = measure(environment(False), options.duration, options.connections, options.rounds)
         cached = measure(environment(True), options.duration, options.connections, 1)
-        counts = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import django; django.setup(); from benchmarks import dataset; print(dataset.summary())",
-            ],
-            cwd=PROJECT,
-            env=environment(True),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        counts = data_summary(environment(True))
 
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True
-    )
     workers = os.cpu_count() * 2 + 1
-    machine = f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, Linux"
     report = f"""# API benchmark: the API lists against the HTML lists
 
 `benchmarks/api_load.py`: gunicorn with production settings (`gunicorn.conf.py`: {workers}
-single-threaded workers, DEBUG off, Redis cache, PostgreSQL), driven by `wrk -t2
+threaded workers, DEBUG off, Redis cache, PostgreSQL), driven by `wrk -t2
 -c{options.connections} -d{options.duration}s` from a second process on 127.0.0.1. Each API list is
 measured in alternating rounds with the HTML list it mirrors ({options.rounds} rounds with the page
 cache off, one with it on), with the same filters and the same number of rows per page (20
@@ -198,8 +183,8 @@ The django-ninja column is the same event list written with django-ninja 1.7.1
 (`benchmarks/api_ninja.py`): same FilterSet, query, fields and cached count.
 
 - Data: {counts}
-- Machine: {machine}; wrk and the server share the cores.
-- Run: {datetime.date.today().isoformat()}, commit {commit.stdout.strip() or "unknown"}
+- Machine: {machine()}; wrk and the server share the cores.
+- Run: {run_line()}
 
 ## Page cache off (every request renders)
 

@@ -19,9 +19,7 @@ the test suite. In one run:
 """
 
 import argparse
-import datetime
 import os
-import platform
 import secrets
 import shutil
 import signal
@@ -39,9 +37,12 @@ sys.path.insert(0, str(PROJECT))
 from benchmarks.load import (  # noqa: E402
     DEFAULT_CACHE_URL,
     DEFAULT_DATABASE_URL,
+    data_summary,
     fill,
+    machine,
     parse_wrk,
     recreate_database,
+    run_line,
     static_twin,
     write_report,
 )
@@ -297,43 +298,28 @@ def main():
         load = (pages, twins, options.duration, options.connections)
         quiet_one, storm_one, saves_one = run_scenarios(one, *load)
         quiet_two, storm_two, saves_two = run_scenarios(two, *load)
-        counts = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import django; django.setup(); from benchmarks import dataset; print(dataset.summary())",
-            ],
-            cwd=PROJECT,
-            env=one | {"PYTHONPATH": str(PROJECT), "DJANGO_SETTINGS_MODULE": "skillsite.settings"},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        counts = data_summary(one)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True
-    )
     nginx_version = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
     workers = os.cpu_count() * 2 + 1
-    machine = f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"
-    run_line = f"`wrk -t2 -c{options.connections} -d{options.duration}s`, from a second process on 127.0.0.1"
+    driver = f"`wrk -t2 -c{options.connections} -d{options.duration}s`, from a second process on 127.0.0.1"
     report = f"""# Load through the front (nginx before gunicorn)
 
 `benchmarks/edge_load.py`: the stack `make edge` runs (deploy/edge.py: {nginx_version}
 with the repo's configuration, its micro-cache and `proxy_cache_lock`; gunicorn with
 production settings, {workers} threaded (gthread, 4 threads) workers per instance, niceness
 {os.environ.get("EDGE_APP_NICE") or 0}; Redis page cache;
-PostgreSQL), driven by {run_line}, each page followed by a static file of exactly the same
+PostgreSQL), driven by {driver}, each page followed by a static file of exactly the same
 size that the same nginx serves from disk. "page/static" is the page's throughput as a
 share of its twin's; "to the app" counts the requests that reached gunicorn during the
 page's run. nginx's access log is off.
 
 - Data: {counts}
-- Machine: {machine}, {platform.system()}; wrk, nginx, gunicorn, PostgreSQL and Redis share
+- Machine: {machine()}; wrk, nginx, gunicorn, PostgreSQL and Redis share
   the cores (and, during this run, other work on the same machine).
-- Run: {datetime.date.today().isoformat()}, commit {commit.stdout.strip() or "unknown"}
+- Run: {run_line()}
 
 Summary, one instance: {summary(quiet_one, storm_one)}.
 

@@ -110,6 +110,34 @@ def fill(env, events, milestones_per_event, bases):
     )
 
 
+def data_summary(env):
+    """What the database `env` names holds (benchmarks/dataset.py's summary), for a report."""
+    code = "import django; django.setup(); from benchmarks import dataset; print(dataset.summary())"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT,
+        # The settings `env` names (the API benchmark's own), else the site's.
+        env={"DJANGO_SETTINGS_MODULE": "skillsite.settings"} | env | {"PYTHONPATH": str(PROJECT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def machine():
+    """The machine a report's figures come from."""
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{os.cpu_count()} cores, {python}, {platform.system()}"
+
+
+def run_line():
+    """When, and on which commit, a report's figures were taken."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True
+    )
+    return f"{datetime.date.today().isoformat()}, commit {commit.stdout.strip() or 'unknown'}"
+
+
 def address(env):
     """The base URL of the server `env` starts."""
     return f"http://{env['GUNICORN_BIND']}"
@@ -283,24 +311,9 @@ def main():
             database_url, cache_url, static_root, page_cache=False, port=options.port
         )
         uncached = measure(uncached_env, twins, options.duration, options.connections)
-        counts = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import django; django.setup(); from benchmarks import dataset; print(dataset.summary())",
-            ],
-            cwd=PROJECT,
-            env=env | {"PYTHONPATH": str(PROJECT), "DJANGO_SETTINGS_MODULE": "skillsite.settings"},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        counts = data_summary(env)
 
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True
-    )
     workers = os.cpu_count() * 2 + 1
-    machine = f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"
     report = f"""# Load benchmark
 
 `benchmarks/load.py`: gunicorn with production settings (`gunicorn.conf.py`: {workers}
@@ -310,8 +323,8 @@ of exactly the same size served by the same server (WhiteNoise). "page/static" i
 throughput as a share of its static twin's.
 
 - Data: {counts}
-- Machine: {machine}, {platform.system()}; wrk and the server share the cores.
-- Run: {datetime.date.today().isoformat()}, commit {commit.stdout.strip() or "unknown"}
+- Machine: {machine()}; wrk and the server share the cores.
+- Run: {run_line()}
 
 ## Page cache on (what anonymous visitors get)
 

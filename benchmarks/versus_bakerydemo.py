@@ -14,12 +14,9 @@ requests per second and their ratio. The table is written to docs/benchmarks-bak
 """
 
 import argparse
-import datetime
 import http.client
 import os
-import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import urllib.parse
@@ -32,7 +29,9 @@ from benchmarks.load import (  # noqa: E402
     DEFAULT_CACHE_URL,
     Server,
     address,
+    machine,
     run,
+    run_line,
     server_environment,
     url,
     write_report,
@@ -130,10 +129,6 @@ def main():
         with Server(env, GUNICORN_OPTIONS):
             rows = measure(reference, address(env), options.duration, options.connections, options.rounds)
 
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True
-    )
-    machine = f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}"
     best = " (the best of each, alternating)" if options.rounds > 1 else ""
     report = f"""# Uncached pages against Wagtail's bakerydemo
 
@@ -145,8 +140,8 @@ production), driven by `wrk -t2 -c{options.connections} -d{options.duration}s` w
 first, then skillsite, {options.rounds} round(s){best}. "ratio" is skillsite's requests per
 second over bakerydemo's.
 
-- Machine: {machine}, {platform.system()}; wrk and both servers share the cores.
-- Run: {datetime.date.today().isoformat()}, commit {commit.stdout.strip() or "unknown"}
+- Machine: {machine()}; wrk and both servers share the cores.
+- Run: {run_line()}
 
 {table(rows)}
 """

@@ -17,6 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 
+from django.conf import settings
 from django.core.cache import cache
 
 # About 16 MB of HTML per process: a list row is 1-2 kB, a detail page's body 5-20 kB.
@@ -97,7 +98,7 @@ def get_many(version, keys):
     if missing:
         shared = cache.get_many(missing)
         if shared:
-            copies.set_many(version, shared, _seconds())
+            copies.set_many(version, shared, settings.CONTENT_CACHE_SECONDS)
         found |= shared
     return found
 
@@ -106,9 +107,3 @@ def set_many(version, values, seconds):
     """Store `values` in the shared cache and copy them here."""
     cache.set_many(values, seconds)
     copies.set_many(version, values, seconds)
-
-
-def _seconds():
-    from django.conf import settings
-
-    return settings.CONTENT_CACHE_SECONDS

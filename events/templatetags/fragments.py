@@ -31,7 +31,6 @@ from functools import partial
 
 from django import template
 from django.conf import settings
-from django.core.paginator import Page
 from django.core.signals import setting_changed
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils.safestring import mark_safe
@@ -61,13 +60,12 @@ def fragment_keys(model, primary_keys, template_name, name, values, elder, versi
 def cached_each(context, objects, template_name, name, prefetch="", **values):
     """The HTML of each of `objects` rendered by `template_name`, in order, as a list.
 
-    `objects` may be a list, a queryset or a page of a list view. A queryset not yet read is
-    read as primary keys only, and a page's primary keys are kept per content version with its
-    count (events/content_version.py); the rows themselves are fetched, with the queryset's
-    joins, only for the objects whose HTML is not kept. A list page whose rows are all kept
-    costs no query. `prefetch` names the relations the template reads (comma-separated, as for
-    prefetch_related): they are fetched for the rows rendered, in one query each, and not at
-    all when every row is kept.
+    `objects` may be a list or a page of a list view (`page_obj`), whose primary keys are kept
+    per content version with its count (events/content_version.py); the page's rows are
+    fetched, with its queryset's joins, only for the objects whose HTML is not kept, so a list
+    page whose rows are all kept costs no query. `prefetch` names the relations the template
+    reads (comma-separated, as for prefetch_related): they are fetched for the rows rendered,
+    in one query each, and not at all when every row is kept.
     """
     compiled = context.template.engine.get_template(template_name)
     lookups = [lookup for lookup in prefetch.split(",") if lookup]
@@ -98,17 +96,14 @@ def cached_each(context, objects, template_name, name, prefetch="", **values):
 
 
 def keys_and_rows(objects):
-    """The model and primary keys of `objects` (a page, a queryset or a list), and a function
-    giving the objects with some of those keys, in order."""
-    if isinstance(objects, Page):
-        primary_keys = objects.primary_keys if isinstance(objects, KeptKeysPage) else None
-        objects = objects.object_list
-    else:
-        primary_keys = None
-    if isinstance(objects, QuerySet) and objects._result_cache is None:
-        if primary_keys is None:
-            primary_keys = list(objects.values_list("pk", flat=True))
-        return objects.model, primary_keys, partial(rows_of, objects)
+    """The model and primary keys of `objects` (a page of a list view, or a list), and a
+    function giving the objects with some of those keys, in order. A page's rows not yet read
+    are fetched only for the keys asked for."""
+    if isinstance(objects, KeptKeysPage):
+        rows = objects.object_list
+        if isinstance(rows, QuerySet) and rows._result_cache is None:
+            return rows.model, objects.primary_keys, partial(rows_of, rows)
+        objects = rows
     objects = list(objects)
     by_key = {obj.pk: obj for obj in objects}
     return (type(objects[0]) if objects else None), list(by_key), lambda wanted: [by_key[pk] for pk in wanted]
@@ -161,13 +156,14 @@ _layout_parts = {}
 LAYOUT_PARTS_MAX = 1024
 
 
-def forget_layout_parts(**kwargs):
-    """Settings (the footer's lines, static files) changed, as tests do: render them anew."""
+def forget_process_copies(**kwargs):
+    """Settings (the footer's lines, static files, how long parts are kept) changed, as tests
+    do: render the layout parts anew and drop this process's copies of kept parts."""
     _layout_parts.clear()
     local_copies.copies.clear()
 
 
-setting_changed.connect(forget_layout_parts)
+setting_changed.connect(forget_process_copies)
 
 
 class LayoutPartNode(template.Node):

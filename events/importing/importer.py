@@ -369,11 +369,9 @@ class Importer:
 
     def _missing_reference(self, spec, record, name, target, key):
         first = self.ledger.get(target.label, (key,))
-        if candidates := self.references.ambiguous[target.label].get(key):
-            zh = (
-                f"「{key}」可以指多个{target.verbose_name}：{'、'.join(candidates)}。"
-                "请写出完整的名称或网址名。"
-            )
+        if ambiguity := self.references.ambiguity(target, key):
+            zh = f"{ambiguity}请写出完整的名称或网址名。"
+            candidates = self.references.ambiguous[target.label][key]
             en = f"{key!r} could mean several {target.label} rows: {', '.join(candidates)}."
         elif (key,) in self.failed[target.label] and first is not None:
             zh = f"引用的{target.verbose_name}「{key}」有错误（{first}），未能导入。"

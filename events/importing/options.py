@@ -89,9 +89,8 @@ def shared_values(spec, pairs):
             for key in keys:
                 if key in found:
                     continue
-                if candidates := references.ambiguous[target.label].get(key):
-                    message = f"「{key}」可以指多个{target.verbose_name}：{'、'.join(candidates)}。"
-                else:
+                message = references.ambiguity(target, key)
+                if message is None:
                     message = f"没有{target.verbose_name}「{key}」。"
                     if nearest := references.nearest(target, key):
                         message += f"最接近的：{'、'.join(nearest)}。"

@@ -122,3 +122,9 @@ class References:
         if short_list is None:
             return []
         return difflib.get_close_matches(str(key), short_list[0], n=3, cutoff=0.5)
+
+    def ambiguity(self, spec, key):
+        """The message for a name several rows of `spec` answer to, or None."""
+        if candidates := self.ambiguous[spec.label].get(key):
+            return f"「{key}」可以指多个{spec.verbose_name}：{'、'.join(candidates)}。"
+        return None
